@@ -1,0 +1,218 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/phonepass/phonepass/sms"
+	"github.com/phonepass/phonepass/triggers"
+	"go.uber.org/zap/zapcore"
+)
+
+// Environment variables read by Load. Every one is optional.
+const (
+	// EnvCodeLength is the number of digits in a code: 4 to 10, default 6.
+	EnvCodeLength = "PHONEPASS_CODE_LENGTH"
+	// EnvCodeTTL is how long a code stays valid, as a Go duration: 30s to 15m, default 5m.
+	EnvCodeTTL = "PHONEPASS_CODE_TTL"
+	// EnvMaxAttempts is the number of wrong answers that ends a sign-in: 1 to 10, default 3.
+	EnvMaxAttempts = "PHONEPASS_MAX_ATTEMPTS"
+	// EnvMaxResends is the number of new codes a user may ask for in one sign-in: 0 to 5, default 2.
+	EnvMaxResends = "PHONEPASS_MAX_RESENDS"
+	// EnvResendInterval is the least time between two codes in one sign-in: 0s to 5m, default 30s.
+	EnvResendInterval = "PHONEPASS_RESEND_INTERVAL"
+	// EnvAllowedCountryCodes is a comma-separated list of country calling codes
+	// (such as "1,44") that may sign up and receive codes; empty allows all.
+	EnvAllowedCountryCodes = "PHONEPASS_ALLOWED_COUNTRY_CODES"
+	// EnvHideUnknownUsers, when true, gives an unknown phone number a challenge
+	// that can never succeed instead of a "user not found" error: default false.
+	EnvHideUnknownUsers = "PHONEPASS_HIDE_UNKNOWN_USERS"
+	// EnvSMSTemplate is the message text; it must contain {code} and may
+	// contain {app} and {minutes}.
+	EnvSMSTemplate = "PHONEPASS_SMS_TEMPLATE"
+	// EnvAppName, if set, names the app in the message ("<name>: ..." unless the template places {app}).
+	EnvAppName = "PHONEPASS_APP_NAME"
+	// EnvWebOTPDomain, if set, adds the WebOTP last line "@<domain> #<code>" to the message.
+	EnvWebOTPDomain = "PHONEPASS_WEBOTP_DOMAIN"
+	// EnvSMSType is the SNS SMS type: Transactional (default) or Promotional.
+	EnvSMSType = "PHONEPASS_SMS_TYPE"
+	// EnvSMSSenderID is an optional alphanumeric sender ID, 1 to 11 characters.
+	EnvSMSSenderID = "PHONEPASS_SMS_SENDER_ID"
+	// EnvSMSOriginationNumber is an optional E.164 number to send from.
+	EnvSMSOriginationNumber = "PHONEPASS_SMS_ORIGINATION_NUMBER"
+	// EnvSMSTimeout bounds each send: 100ms to 4s, default 3s.
+	EnvSMSTimeout = "PHONEPASS_SMS_TIMEOUT"
+	// EnvDryRun, when true, prints each SMS (code included) instead of sending
+	// it. It is honoured only where EnvSAMLocal is "true"; anywhere else a true
+	// value fails the cold start, so a deployed function can never log codes.
+	// Under sam local it defaults to true.
+	EnvDryRun = "PHONEPASS_DRY_RUN"
+	// EnvLogLevel is the zap log level: debug, info (default), warn or error.
+	EnvLogLevel = "PHONEPASS_LOG_LEVEL"
+)
+
+// EnvSAMLocal is set to "true" by the AWS SAM CLI in `sam local` containers.
+const EnvSAMLocal = "AWS_SAM_LOCAL"
+
+// Names lists every variable Load reads, in the order of the README table.
+var Names = []string{
+	EnvCodeLength, EnvCodeTTL, EnvMaxAttempts, EnvMaxResends, EnvResendInterval,
+	EnvAllowedCountryCodes, EnvHideUnknownUsers, EnvSMSTemplate, EnvAppName,
+	EnvWebOTPDomain, EnvSMSType, EnvSMSSenderID, EnvSMSOriginationNumber,
+	EnvSMSTimeout, EnvDryRun, EnvLogLevel,
+}
+
+// Bounds of EnvSMSTimeout: a send must end well inside Cognito's 5 seconds.
+const (
+	MinSMSTimeout = 100 * time.Millisecond
+	MaxSMSTimeout = 4 * time.Second
+)
+
+// Config is phonepass's whole configuration.
+type Config struct {
+	// Triggers holds the sign-in rules.
+	Triggers triggers.Config
+	// SMS holds the SNS settings, template included.
+	SMS sms.SNSConfig
+	// DryRun prints messages instead of sending them (sam local only).
+	DryRun bool
+	// LogLevel is the least level logged.
+	LogLevel zapcore.Level
+}
+
+// FromEnv is Load with the process environment.
+func FromEnv() (Config, error) { return Load(os.LookupEnv) }
+
+// Load reads every variable through lookup and returns the validated Config,
+// or an error naming the first variable with a bad value.
+func Load(lookup func(string) (string, bool)) (Config, error) {
+	r := reader{lookup: lookup}
+	t := triggers.DefaultConfig()
+	t.CodeDigits = r.int(EnvCodeLength, t.CodeDigits, 4, 10)
+	t.CodeTTL = r.duration(EnvCodeTTL, t.CodeTTL, triggers.MinCodeTTL, triggers.MaxCodeTTL)
+	t.MaxAttempts = r.int(EnvMaxAttempts, t.MaxAttempts, 1, triggers.MaxMaxAttempts)
+	t.MaxResends = r.int(EnvMaxResends, t.MaxResends, 0, triggers.MaxMaxResends)
+	t.ResendInterval = r.duration(EnvResendInterval, t.ResendInterval, 0, triggers.MaxResendInterval)
+	t.HideUnknownUsers = r.bool(EnvHideUnknownUsers, false)
+	if s := r.str(EnvAllowedCountryCodes); s != "" {
+		ccs, err := triggers.ParseCountryCodes(s)
+		r.check(EnvAllowedCountryCodes, err)
+		t.AllowedCountryCodes = ccs
+	}
+
+	tmpl, err := sms.NewTemplate(r.str(EnvSMSTemplate), r.str(EnvAppName), r.str(EnvWebOTPDomain), t.CodeTTL)
+	r.check(nameFor(err, map[error]string{sms.ErrAppName: EnvAppName, sms.ErrDomain: EnvWebOTPDomain}, EnvSMSTemplate), err)
+	c := Config{Triggers: t}
+	c.SMS = sms.SNSConfig{
+		Template:          tmpl,
+		SMSType:           r.str(EnvSMSType),
+		SenderID:          r.str(EnvSMSSenderID),
+		OriginationNumber: r.str(EnvSMSOriginationNumber),
+		Timeout:           r.duration(EnvSMSTimeout, sms.DefaultTimeout, MinSMSTimeout, MaxSMSTimeout),
+	}
+	if c.SMS.SMSType == "" {
+		c.SMS.SMSType = sms.Transactional
+	}
+	err = c.SMS.Validate()
+	r.check(nameFor(err, map[error]string{sms.ErrSenderID: EnvSMSSenderID, sms.ErrOrigination: EnvSMSOriginationNumber, sms.ErrTimeout: EnvSMSTimeout}, EnvSMSType), err)
+
+	local := r.str(EnvSAMLocal) == "true"
+	c.DryRun = r.bool(EnvDryRun, local)
+	if c.DryRun && !local {
+		r.check(EnvDryRun, fmt.Errorf("dry run is allowed only under sam local (%s=true)", EnvSAMLocal))
+	}
+	if s := r.str(EnvLogLevel); s != "" {
+		lvl, err := zapcore.ParseLevel(s)
+		if err == nil && lvl > zapcore.ErrorLevel {
+			err = errors.New("level above error")
+		}
+		r.check(EnvLogLevel, err)
+		c.LogLevel = lvl
+	}
+	if r.err != nil {
+		return Config{}, r.err
+	}
+	if err := c.Triggers.Validate(); err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	return c, nil
+}
+
+// nameFor returns the variable that err is about: the name mapped to the
+// sentinel it wraps, or def.
+func nameFor(err error, names map[error]string, def string) string {
+	for sentinel, name := range names {
+		if errors.Is(err, sentinel) {
+			return name
+		}
+	}
+	return def
+}
+
+// reader keeps the first error so that Load reads like a list of settings.
+type reader struct {
+	lookup func(string) (string, bool)
+	err    error
+}
+
+func (r *reader) str(name string) string {
+	v, _ := r.lookup(name)
+	return strings.TrimSpace(v)
+}
+
+func (r *reader) check(name string, err error) {
+	if err != nil && r.err == nil {
+		r.err = fmt.Errorf("%s: %w", name, err)
+	}
+}
+
+func (r *reader) int(name string, def, lo, hi int) int {
+	s := r.str(name)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		r.check(name, fmt.Errorf("%q is not a whole number", s))
+		return def
+	}
+	if n < lo || n > hi {
+		r.check(name, fmt.Errorf("%d is not in %d..%d", n, lo, hi))
+		return def
+	}
+	return n
+}
+
+func (r *reader) duration(name string, def, lo, hi time.Duration) time.Duration {
+	s := r.str(name)
+	if s == "" {
+		return def
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		r.check(name, fmt.Errorf("%q is not a duration such as 30s or 5m", s))
+		return def
+	}
+	if d < lo || d > hi {
+		r.check(name, fmt.Errorf("%s is not in %s..%s", d, lo, hi))
+		return def
+	}
+	return d
+}
+
+func (r *reader) bool(name string, def bool) bool {
+	s := r.str(name)
+	if s == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		r.check(name, fmt.Errorf("%q is not true or false", s))
+		return def
+	}
+	return b
+}

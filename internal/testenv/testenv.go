@@ -1,0 +1,107 @@
+package testenv
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// InCI reports whether the tests run in CI, where a missing tool is a failure.
+func InCI() bool { return os.Getenv("CI") == "true" }
+
+// Missing fails t in CI and skips it elsewhere, saying what is missing and
+// how to get it.
+func Missing(t testing.TB, what, install string) {
+	t.Helper()
+	msg := fmt.Sprintf("%s is not available: %s", what, install)
+	if InCI() {
+		t.Fatal(msg)
+	}
+	t.Skip(msg + " (skipped outside CI)")
+}
+
+// LookPath returns the path of command or calls Missing.
+func LookPath(t testing.TB, command, install string) string {
+	t.Helper()
+	p, err := exec.LookPath(command)
+	if err != nil {
+		Missing(t, command, install)
+	}
+	return p
+}
+
+// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func FreePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// StartMoto starts `python3 -m moto.server` on a free loopback port for the
+// life of the test and returns its base URL. It also sets dummy AWS
+// credentials and region in the test's environment, so that aws-sdk-go-v2
+// clients pointed at the URL sign their requests without real ones.
+func StartMoto(t testing.TB) string {
+	t.Helper()
+	py := LookPath(t, "python3", "install Python 3 and `pip install 'moto[server]'`")
+	if err := exec.Command(py, "-c", "import moto.server").Run(); err != nil {
+		Missing(t, "moto", "`pip install 'moto[server]'`")
+	}
+	port := FreePort(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, py, "-m", "moto.server", "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	cmd.Stdout = nil
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatalf("start moto: %v", err)
+	}
+	go func() { // drain moto's request log so that it never blocks
+		s := bufio.NewScanner(stderr)
+		for s.Scan() {
+		}
+	}()
+	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	url := fmt.Sprintf("http://127.0.0.1:%d", port)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(url + "/moto-api/data.json")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("moto did not answer on %s within 30s: %v", url, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
+	t.Setenv("AWS_SESSION_TOKEN", "")
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	return url
+}
+
+// ResetMoto clears all of moto's state.
+func ResetMoto(t testing.TB, url string) {
+	t.Helper()
+	resp, err := http.Post(url+"/moto-api/reset", "application/json", strings.NewReader(""))
+	if err != nil {
+		t.Fatalf("reset moto: %v", err)
+	}
+	resp.Body.Close()
+}

@@ -1,0 +1,69 @@
+// Command bootstrap is the phonepass Lambda function: one handler for the
+// four Amazon Cognito custom-authentication triggers. It only wires things:
+// configuration from the environment, one logger, one SNS client, and the
+// triggers.Handler given to the Lambda runtime.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/phonepass/phonepass/config"
+	"github.com/phonepass/phonepass/sms"
+	"github.com/phonepass/phonepass/triggers"
+)
+
+func main() {
+	h, err := setup(context.Background())
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "phonepass: cold start failed: %v\n", err)
+		os.Exit(1)
+	}
+	lambda.Start(h)
+}
+
+// setup reads the configuration and builds the handler.
+func setup(ctx context.Context) (*triggers.Handler, error) {
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	log := newLogger(cfg.LogLevel)
+	var sender triggers.Sender
+	if cfg.DryRun {
+		sender = sms.NewWriter(os.Stderr, cfg.SMS.Template)
+		log.Warn("dry run: SMS are printed, not sent")
+	} else {
+		awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("aws config: %w", err)
+		}
+		s, err := sms.NewSNS(sns.NewFromConfig(awsCfg), cfg.SMS)
+		if err != nil {
+			return nil, fmt.Errorf("sms: %w", err)
+		}
+		sender = s
+	}
+	h, err := triggers.New(cfg.Triggers, sender, log)
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// newLogger returns a JSON logger on standard output at level, with no
+// sampling: every invocation gets its line.
+func newLogger(level zapcore.Level) *zap.Logger {
+	enc := zap.NewProductionEncoderConfig()
+	enc.TimeKey = "time"
+	enc.EncodeTime = zapcore.ISO8601TimeEncoder
+	core := zapcore.NewCore(zapcore.NewJSONEncoder(enc), zapcore.Lock(os.Stdout), level)
+	return zap.New(core)
+}

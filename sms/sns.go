@@ -1,0 +1,168 @@
+package sms
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sns/types"
+)
+
+// Publisher is the part of aws-sdk-go-v2's *sns.Client that SNS uses.
+type Publisher interface {
+	Publish(ctx context.Context, in *sns.PublishInput, optFns ...func(*sns.Options)) (*sns.PublishOutput, error)
+}
+
+// PublisherFunc adapts a function to Publisher, for tests.
+type PublisherFunc func(ctx context.Context, in *sns.PublishInput, optFns ...func(*sns.Options)) (*sns.PublishOutput, error)
+
+// Publish calls f.
+func (f PublisherFunc) Publish(ctx context.Context, in *sns.PublishInput, optFns ...func(*sns.Options)) (*sns.PublishOutput, error) {
+	return f(ctx, in, optFns...)
+}
+
+// SMS types accepted by Amazon SNS in the AWS.SNS.SMS.SMSType attribute.
+const (
+	Transactional = "Transactional"
+	Promotional   = "Promotional"
+)
+
+// Attribute names of SNS SMS message attributes.
+const (
+	attrSMSType     = "AWS.SNS.SMS.SMSType"
+	attrSenderID    = "AWS.SNS.SMS.SenderID"
+	attrOrigination = "AWS.MM.SMS.OriginationNumber"
+)
+
+// DefaultTimeout bounds one send when SNSConfig.Timeout is zero.
+const DefaultTimeout = 3 * time.Second
+
+var (
+	senderIDPattern = regexp.MustCompile(`^[A-Za-z0-9]{1,11}$`)
+	hasLetter       = regexp.MustCompile(`[A-Za-z]`)
+	e164Pattern     = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
+)
+
+// Errors of SNSConfig.Validate, one for each setting; the error returned wraps one of them.
+var (
+	ErrSMSType     = errors.New("bad sms type")
+	ErrSenderID    = errors.New("bad sender id")
+	ErrOrigination = errors.New("bad origination number")
+	ErrTimeout     = errors.New("bad timeout")
+)
+
+// SNSConfig holds the settings of an SNS sender.
+type SNSConfig struct {
+	// Template renders the message.
+	Template Template
+	// SMSType is Transactional (the default when empty) or Promotional.
+	SMSType string
+	// SenderID is an optional alphanumeric sender ID (1 to 11 characters, at least one letter).
+	SenderID string
+	// OriginationNumber is an optional E.164 number to send from.
+	OriginationNumber string
+	// Timeout bounds each send; zero means DefaultTimeout.
+	Timeout time.Duration
+}
+
+// Validate reports the first setting that SNS would refuse.
+func (c SNSConfig) Validate() error {
+	switch c.SMSType {
+	case "", Transactional, Promotional:
+	default:
+		return fmt.Errorf("%w: %q is not %s or %s", ErrSMSType, c.SMSType, Transactional, Promotional)
+	}
+	if c.SenderID != "" && (!senderIDPattern.MatchString(c.SenderID) || !hasLetter.MatchString(c.SenderID)) {
+		return fmt.Errorf("%w: %q must be 1 to 11 letters or digits with at least one letter", ErrSenderID, c.SenderID)
+	}
+	if c.OriginationNumber != "" && !e164Pattern.MatchString(c.OriginationNumber) {
+		return fmt.Errorf("%w: %q is not in E.164 form", ErrOrigination, c.OriginationNumber)
+	}
+	if c.Timeout < 0 {
+		return fmt.Errorf("%w: it must not be negative", ErrTimeout)
+	}
+	return nil
+}
+
+// SNS sends code messages as SMS through Amazon SNS.
+type SNS struct {
+	client Publisher
+	cfg    SNSConfig
+	attrs  map[string]types.MessageAttributeValue
+}
+
+// NewSNS returns an SNS sender that publishes with client.
+func NewSNS(client Publisher, cfg SNSConfig) (*SNS, error) {
+	if client == nil {
+		return nil, errors.New("sns client is nil")
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.SMSType == "" {
+		cfg.SMSType = Transactional
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	attrs := map[string]types.MessageAttributeValue{
+		attrSMSType: stringAttr(cfg.SMSType),
+	}
+	if cfg.SenderID != "" {
+		attrs[attrSenderID] = stringAttr(cfg.SenderID)
+	}
+	if cfg.OriginationNumber != "" {
+		attrs[attrOrigination] = stringAttr(cfg.OriginationNumber)
+	}
+	return &SNS{client: client, cfg: cfg, attrs: attrs}, nil
+}
+
+func stringAttr(v string) types.MessageAttributeValue {
+	return types.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(v)}
+}
+
+// SendCode publishes the message for code to phone, an E.164 number, and
+// waits at most the configured timeout.
+func (s *SNS) SendCode(ctx context.Context, phone, code string) error {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
+	_, err := s.client.Publish(ctx, &sns.PublishInput{
+		PhoneNumber:       aws.String(phone),
+		Message:           aws.String(s.cfg.Template.Render(code)),
+		MessageAttributes: s.attrs,
+	})
+	if err != nil {
+		return fmt.Errorf("publish sms: %w", err)
+	}
+	return nil
+}
+
+// Writer prints code messages instead of sending them. It is for local
+// development only: the message contains the code.
+type Writer struct {
+	mu       sync.Mutex
+	w        io.Writer
+	template Template
+}
+
+// NewWriter returns a Writer that prints to w.
+func NewWriter(w io.Writer, t Template) *Writer {
+	return &Writer{w: w, template: t}
+}
+
+// SendCode prints the message that would be sent to phone.
+func (w *Writer) SendCode(_ context.Context, phone, code string) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	_, err := fmt.Fprintf(w.w, "phonepass dry run: SMS to %s: %s\n", phone, w.template.Render(code))
+	if err != nil {
+		return fmt.Errorf("print sms: %w", err)
+	}
+	return nil
+}

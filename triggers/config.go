@@ -1,0 +1,165 @@
+package triggers
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/phonepass/phonepass/otp"
+)
+
+// Config holds the sign-in rules. The zero value is not valid: start from
+// DefaultConfig.
+type Config struct {
+	// CodeDigits is the length of a code, otp.MinDigits to otp.MaxDigits.
+	CodeDigits int
+	// CodeTTL is how long a code stays valid after it is sent.
+	CodeTTL time.Duration
+	// MaxAttempts is the number of wrong answers that ends a sign-in.
+	MaxAttempts int
+	// MaxResends is the number of new codes a user may ask for in one sign-in.
+	MaxResends int
+	// ResendInterval is the least time between two sends in one sign-in.
+	ResendInterval time.Duration
+	// AllowedCountryCodes lists the country calling codes (such as "1" or
+	// "44") that may sign up and receive codes; empty allows all.
+	AllowedCountryCodes []string
+	// HideUnknownUsers makes an unknown user get a challenge that can never
+	// succeed, instead of a "user not found" error, so that sign-in does not
+	// reveal which phone numbers have accounts. No SMS is sent either way.
+	HideUnknownUsers bool
+}
+
+// Defaults and bounds of Config.
+const (
+	DefaultCodeDigits     = 6
+	DefaultCodeTTL        = 5 * time.Minute
+	DefaultMaxAttempts    = 3
+	DefaultMaxResends     = 2
+	DefaultResendInterval = 30 * time.Second
+
+	MinCodeTTL        = 30 * time.Second
+	MaxCodeTTL        = 15 * time.Minute
+	MaxMaxAttempts    = 10
+	MaxMaxResends     = 5
+	MaxResendInterval = 5 * time.Minute
+)
+
+// DefaultConfig returns the rules phonepass uses when nothing is configured.
+func DefaultConfig() Config {
+	return Config{
+		CodeDigits:     DefaultCodeDigits,
+		CodeTTL:        DefaultCodeTTL,
+		MaxAttempts:    DefaultMaxAttempts,
+		MaxResends:     DefaultMaxResends,
+		ResendInterval: DefaultResendInterval,
+	}
+}
+
+// Validate reports the first rule that is out of its bounds.
+func (c Config) Validate() error {
+	switch {
+	case c.CodeDigits < otp.MinDigits || c.CodeDigits > otp.MaxDigits:
+		return fmt.Errorf("code digits %d is not in %d..%d", c.CodeDigits, otp.MinDigits, otp.MaxDigits)
+	case c.CodeTTL < MinCodeTTL || c.CodeTTL > MaxCodeTTL:
+		return fmt.Errorf("code lifetime %s is not in %s..%s", c.CodeTTL, MinCodeTTL, MaxCodeTTL)
+	case c.MaxAttempts < 1 || c.MaxAttempts > MaxMaxAttempts:
+		return fmt.Errorf("max attempts %d is not in 1..%d", c.MaxAttempts, MaxMaxAttempts)
+	case c.MaxResends < 0 || c.MaxResends > MaxMaxResends:
+		return fmt.Errorf("max resends %d is not in 0..%d", c.MaxResends, MaxMaxResends)
+	case c.ResendInterval < 0 || c.ResendInterval > MaxResendInterval:
+		return fmt.Errorf("resend interval %s is not in 0s..%s", c.ResendInterval, MaxResendInterval)
+	}
+	for _, cc := range c.AllowedCountryCodes {
+		if !isCallingCode(cc) {
+			return fmt.Errorf("country calling code %q must be 1 to 3 digits without a leading zero or +", cc)
+		}
+	}
+	return nil
+}
+
+// ParseCountryCodes reads a comma-separated list of country calling codes
+// such as "1,44,+49"; a leading + on each is allowed. Empty text gives nil.
+func ParseCountryCodes(s string) ([]string, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		cc := strings.TrimPrefix(strings.TrimSpace(f), "+")
+		if !isCallingCode(cc) {
+			return nil, fmt.Errorf("%q is not a country calling code", strings.TrimSpace(f))
+		}
+		out = append(out, cc)
+	}
+	return out, nil
+}
+
+func isCallingCode(cc string) bool {
+	if len(cc) < 1 || len(cc) > 3 || cc[0] == '0' {
+		return false
+	}
+	for i := 0; i < len(cc); i++ {
+		if cc[i] < '0' || cc[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// errPhoneFormat and errCountry are the user-facing answers to a bad phone number.
+var (
+	errPhoneFormat = errors.New("phone_number must be in E.164 form: + then country code and number, 7 to 15 digits, such as +447700900123")
+	errCountry     = errors.New("phone numbers from this country are not accepted")
+)
+
+// checkPhone returns nil if phone is strict E.164 and its country is allowed.
+func (c Config) checkPhone(phone string) error {
+	if !ValidE164(phone) {
+		return errPhoneFormat
+	}
+	if len(c.AllowedCountryCodes) == 0 {
+		return nil
+	}
+	for _, cc := range c.AllowedCountryCodes {
+		if strings.HasPrefix(phone[1:], cc) {
+			return nil
+		}
+	}
+	return errCountry
+}
+
+// ValidE164 reports whether phone is a strict E.164 number: "+", a non-zero
+// first digit, and 7 to 15 digits in all.
+func ValidE164(phone string) bool {
+	if len(phone) < 8 || len(phone) > 16 || phone[0] != '+' || phone[1] == '0' {
+		return false
+	}
+	for i := 1; i < len(phone); i++ {
+		if phone[i] < '0' || phone[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// MaskPhone hides all but the last four digits of a phone number, keeping a
+// leading "+": "+447700904455" becomes "+********4455". Text of four
+// characters or fewer is masked whole.
+func MaskPhone(phone string) string {
+	if phone == "" {
+		return ""
+	}
+	b := []byte(phone)
+	keep := len(b) - 4
+	for i := range b {
+		if i == 0 && b[i] == '+' {
+			continue
+		}
+		if i < keep || keep <= 0 {
+			b[i] = '*'
+		}
+	}
+	return string(b)
+}

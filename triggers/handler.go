@@ -1,0 +1,227 @@
+package triggers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambdacontext"
+	"go.uber.org/zap"
+)
+
+// Trigger sources that Handler serves.
+const (
+	SourcePreSignUp             = "PreSignUp_SignUp"
+	SourcePreSignUpAdmin        = "PreSignUp_AdminCreateUser"
+	SourcePreSignUpExternal     = "PreSignUp_ExternalProvider"
+	SourceDefineAuthChallenge   = "DefineAuthChallenge_Authentication"
+	SourceCreateAuthChallenge   = "CreateAuthChallenge_Authentication"
+	SourceVerifyChallengeAnswer = "VerifyAuthChallengeResponse_Authentication"
+)
+
+// ChallengeName is the only challenge phonepass presents and accepts.
+const ChallengeName = "CUSTOM_CHALLENGE"
+
+// ClientMetadataAction is the client-metadata key a client sets, with the
+// value ActionResend, when it answers a challenge to ask for a new code.
+const ClientMetadataAction = "phonepass_action"
+
+// ActionResend is the value of ClientMetadataAction that asks for a new code.
+const ActionResend = "resend"
+
+// Sender delivers a code to a phone number. Package sms implements it.
+type Sender interface {
+	SendCode(ctx context.Context, phone, code string) error
+}
+
+// SenderFunc adapts a function to Sender.
+type SenderFunc func(ctx context.Context, phone, code string) error
+
+// SendCode calls f.
+func (f SenderFunc) SendCode(ctx context.Context, phone, code string) error {
+	return f(ctx, phone, code)
+}
+
+// Handler serves the four phonepass triggers. It is safe for concurrent use.
+type Handler struct {
+	cfg    Config
+	sender Sender
+	log    *zap.Logger
+	now    func() time.Time
+	random func(digits int) (string, error)
+}
+
+// Option changes a Handler made by New.
+type Option func(*Handler)
+
+// WithClock makes the Handler read the time from now instead of time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(h *Handler) { h.now = now }
+}
+
+// WithCodeSource makes the Handler draw codes from gen instead of otp.Generate.
+// It is meant for tests that must know the code.
+func WithCodeSource(gen func(digits int) (string, error)) Option {
+	return func(h *Handler) { h.random = gen }
+}
+
+// New returns a Handler for the rules in cfg that sends codes with sender and
+// logs to log (nil means no logging).
+func New(cfg Config, sender Sender, log *zap.Logger, opts ...Option) (*Handler, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("triggers config: %w", err)
+	}
+	if sender == nil {
+		return nil, errors.New("triggers: sender is nil")
+	}
+	if log == nil {
+		log = zap.NewNop()
+	}
+	h := &Handler{cfg: cfg, sender: sender, log: log, now: time.Now, random: generateCode}
+	for _, o := range opts {
+		o(h)
+	}
+	return h, nil
+}
+
+// UserError is an error whose message is safe to show the user: Cognito
+// passes it to the client as "<Trigger> failed with error <message>.".
+type UserError struct{ msg string }
+
+// Error returns the user-facing message.
+func (e *UserError) Error() string { return e.msg }
+
+func userErr(msg string) error { return &UserError{msg: msg} }
+
+// errInternal is what the user sees of an error that is not a UserError.
+var errInternal = userErr("internal error")
+
+// header is the part of every Cognito user pool event that dispatch reads.
+type header struct {
+	TriggerSource *string `json:"triggerSource"`
+}
+
+// outcome is what one invocation did, for the log line.
+type outcome struct {
+	result string
+	pool   string
+	phone  string
+	detail error
+}
+
+// Invoke handles one raw Cognito event and returns the event with its
+// response set. It implements lambda.Handler. An error names what was wrong
+// in words that are safe for the user; details go to the log.
+func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	start := h.now()
+	var hd header
+	var out outcome
+	resp, err := h.dispatch(ctx, payload, &hd, &out)
+	h.logInvocation(ctx, hd, out, err, start)
+	var ue *UserError
+	if err != nil && !errors.As(err, &ue) {
+		err = errInternal
+	}
+	return resp, err
+}
+
+func (h *Handler) dispatch(ctx context.Context, payload []byte, hd *header, out *outcome) ([]byte, error) {
+	if err := json.Unmarshal(payload, hd); err != nil {
+		return nil, userErr("event is not a Cognito user pool trigger event: " + describeJSONError(err))
+	}
+	if hd.TriggerSource == nil {
+		return nil, userErr("event is not a Cognito user pool trigger event: it has no triggerSource")
+	}
+	switch src := *hd.TriggerSource; src {
+	case SourcePreSignUp, SourcePreSignUpAdmin, SourcePreSignUpExternal:
+		return handle(payload, out, h.preSignUp)
+	case SourceDefineAuthChallenge:
+		return handle(payload, out, h.defineAuthChallenge)
+	case SourceCreateAuthChallenge:
+		return handle(payload, out, func(ev *createEvent, out *outcome) error { return h.createAuthChallenge(ctx, ev, out) })
+	case SourceVerifyChallengeAnswer:
+		return handle(payload, out, h.verifyAuthChallenge)
+	default:
+		if len(src) > 64 {
+			src = src[:64] + "..."
+		}
+		return nil, userErr(fmt.Sprintf("unsupported triggerSource %q", src))
+	}
+}
+
+// handle decodes payload into an event of type E, runs fn on it and encodes
+// the event with its response.
+func handle[E any](payload []byte, out *outcome, fn func(*E, *outcome) error) ([]byte, error) {
+	ev := new(E)
+	if err := json.Unmarshal(payload, ev); err != nil {
+		return nil, userErr("malformed Cognito event: " + describeJSONError(err))
+	}
+	if err := fn(ev, out); err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		return nil, fmt.Errorf("encode response: %w", err)
+	}
+	return b, nil
+}
+
+// describeJSONError says what was wrong with an event without echoing it.
+func describeJSONError(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		if te.Field == "" {
+			return "it is a JSON " + te.Value + ", not an object"
+		}
+		return fmt.Sprintf("field %s is a JSON %s, want %s", te.Field, te.Value, te.Type)
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("invalid JSON at byte %d", se.Offset)
+	}
+	return "invalid JSON"
+}
+
+func (h *Handler) logInvocation(ctx context.Context, hd header, out outcome, err error, start time.Time) {
+	level := zap.InfoLevel
+	if err != nil {
+		level = zap.WarnLevel
+		var ue *UserError
+		if !errors.As(err, &ue) {
+			level = zap.ErrorLevel
+		}
+	}
+	ce := h.log.Check(level, "invocation")
+	if ce == nil {
+		return
+	}
+	src := ""
+	if hd.TriggerSource != nil {
+		src = *hd.TriggerSource
+	}
+	var reqID string
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		reqID = lc.AwsRequestID
+	}
+	result := out.result
+	if err != nil {
+		result = "error"
+	}
+	fields := []zap.Field{
+		zap.String("requestId", reqID),
+		zap.String("triggerSource", src),
+		zap.String("userPoolId", out.pool),
+		zap.String("phone", MaskPhone(out.phone)),
+		zap.String("outcome", result),
+		zap.Duration("duration", h.now().Sub(start)),
+	}
+	if err != nil {
+		fields = append(fields, zap.String("error", err.Error()))
+	}
+	if out.detail != nil {
+		fields = append(fields, zap.String("detail", out.detail.Error()))
+	}
+	ce.Write(fields...)
+}

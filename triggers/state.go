@@ -1,0 +1,130 @@
+package triggers
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/phonepass/phonepass/otp"
+)
+
+// metadataPrefix starts the challenge metadata that CreateAuthChallenge sets.
+const metadataPrefix = "PHONEPASS1"
+
+// privateDigest is the private challenge parameter that carries the digest
+// of the code to VerifyAuthChallengeResponse.
+const privateDigest = "digest"
+
+// noDigest stands in the metadata for the digest of a challenge that can
+// never be answered (an unknown user's).
+const noDigest = "-"
+
+// errBadSession is the answer to a session whose metadata phonepass did not write.
+var errBadSession = errors.New("session holds challenge metadata that phonepass did not write")
+
+// round is what CreateAuthChallenge records of one challenge in its
+// metadata: "PHONEPASS1 <resends> <sent unix seconds> <digest or ->".
+type round struct {
+	resends int        // new codes sent on request before this round
+	sentAt  time.Time  // when the code of this round was sent
+	digest  otp.Digest // zero for an unknown user's challenge
+	never   bool       // the challenge can never be answered
+}
+
+func (r round) String() string {
+	d := noDigest
+	if !r.never {
+		d = r.digest.String()
+	}
+	return metadataPrefix + " " + strconv.Itoa(r.resends) + " " + strconv.FormatInt(r.sentAt.Unix(), 10) + " " + d
+}
+
+func parseRound(s string) (round, error) {
+	f := strings.Split(s, " ")
+	if len(f) != 4 || f[0] != metadataPrefix {
+		return round{}, errBadSession
+	}
+	n, err := strconv.Atoi(f[1])
+	if err != nil || n < 0 || n > MaxMaxResends {
+		return round{}, errBadSession
+	}
+	sent, err := strconv.ParseInt(f[2], 10, 64)
+	if err != nil || sent < 0 {
+		return round{}, errBadSession
+	}
+	r := round{resends: n, sentAt: time.Unix(sent, 0).UTC()}
+	if f[3] == noDigest {
+		r.never = true
+		return r, nil
+	}
+	if r.digest, err = otp.ParseDigest(f[3]); err != nil {
+		return round{}, errBadSession
+	}
+	return r, nil
+}
+
+// wantsResend reports whether the client asked for a new code.
+func wantsResend(clientMetadata map[string]string) bool {
+	return clientMetadata[ClientMetadataAction] == ActionResend
+}
+
+// resendWait returns how long until a new code may be sent after r, and
+// whether one may be sent at all in this sign-in.
+func (c Config) resendWait(r round, now time.Time) (time.Duration, bool) {
+	if r.resends >= c.MaxResends {
+		return 0, false
+	}
+	wait := r.sentAt.Add(c.ResendInterval).Sub(now)
+	if wait < 0 {
+		wait = 0
+	}
+	return wait, true
+}
+
+// resendAllowedNow reports whether a resend asked for now, after round r, is granted.
+func (c Config) resendAllowedNow(r round, now time.Time) bool {
+	wait, ok := c.resendWait(r, now)
+	return ok && wait == 0
+}
+
+// tally reads a session: the rounds CreateAuthChallenge recorded and the
+// number of wrong answers in it. An answer that asked for a resend which was
+// granted is not a wrong answer; the last answer's resend is judged by
+// whether it may be granted now, earlier ones by whether the next round
+// recorded one more resend. Any entry that is not phonepass's own
+// CUSTOM_CHALLENGE is an error.
+func (c Config) tally(session []*events.CognitoEventUserPoolsChallengeResult, clientMetadata map[string]string, now time.Time) ([]round, int, error) {
+	rounds := make([]round, len(session))
+	for i, e := range session {
+		if e == nil || e.ChallengeName != ChallengeName {
+			return nil, 0, errForeignChallenge
+		}
+		r, err := parseRound(e.ChallengeMetadata)
+		if err != nil {
+			return nil, 0, err
+		}
+		rounds[i] = r
+	}
+	wrong := 0
+	for i, e := range session {
+		if e.ChallengeResult {
+			continue
+		}
+		granted := false
+		if i+1 < len(rounds) {
+			granted = rounds[i+1].resends > rounds[i].resends
+		} else {
+			granted = wantsResend(clientMetadata) && c.resendAllowedNow(rounds[i], now)
+		}
+		if !granted {
+			wrong++
+		}
+	}
+	return rounds, wrong, nil
+}
+
+// errForeignChallenge marks a session entry that is not a CUSTOM_CHALLENGE,
+// such as SRP_A or PASSWORD_VERIFIER.
+var errForeignChallenge = errors.New("session holds a challenge other than CUSTOM_CHALLENGE")
