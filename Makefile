@@ -9,6 +9,11 @@ BUILDARGS := -tags lambda.norpc -trimpath -ldflags "$(LDFLAGS)"
 
 .PHONY: all build test setup lint gotest dev clean build-PhonepassFunction
 
+# Parts of the project add their own set-up and test steps in mk/*.mk by
+# appending to these lists; `make test` runs them all, set-up first.
+SETUP_TARGETS := setup-base
+TEST_TARGETS  := gotest
+
 all: build
 
 # build writes the arm64 Lambda binary for provided.al2023 to build/bootstrap.
@@ -19,7 +24,7 @@ build:
 build-PhonepassFunction:
 	$(BUILDENV) $(GO) build $(BUILDARGS) -o $(ARTIFACTS_DIR)/bootstrap .
 
-setup:
+setup-base:
 	bash scripts/setup.sh
 
 lint:
@@ -30,7 +35,11 @@ lint:
 gotest:
 	$(GO) test -race -count=1 ./...
 
-test: setup lint gotest
+-include mk/*.mk
+
+setup: $(SETUP_TARGETS)
+
+test: setup lint $(TEST_TARGETS)
 
 clean:
 	rm -rf build .aws-sam
