@@ -1,0 +1,247 @@
+package triggers_test
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/phonepass/phonepass/triggers"
+)
+
+const (
+	testPool  = "us-east-1_TestPool1"
+	testPhone = "+447700904455"
+	testUser  = "5f7b0c1e-2f6a-4c55-9a3e-0d8a6c0f1e21"
+)
+
+// clock is a settable time source.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// outbox records what a Handler sends.
+type outbox struct {
+	mu   sync.Mutex
+	sent []sentCode
+	err  error
+}
+
+type sentCode struct{ phone, code string }
+
+func (o *outbox) SendCode(_ context.Context, phone, code string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.err != nil {
+		return o.err
+	}
+	o.sent = append(o.sent, sentCode{phone, code})
+	return nil
+}
+
+func (o *outbox) count() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.sent)
+}
+
+func (o *outbox) last(t *testing.T) string {
+	t.Helper()
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if len(o.sent) == 0 {
+		t.Fatal("no code was sent")
+	}
+	return o.sent[len(o.sent)-1].code
+}
+
+// fixture is a Handler with a controlled clock, outbox and log.
+type fixture struct {
+	h     *triggers.Handler
+	clock *clock
+	out   *outbox
+	logs  *observer.ObservedLogs
+}
+
+func newFixture(t *testing.T, mutate func(*triggers.Config)) *fixture {
+	t.Helper()
+	cfg := triggers.DefaultConfig()
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	core, logs := observer.New(zapcore.DebugLevel)
+	f := &fixture{clock: newClock(), out: &outbox{}, logs: logs}
+	h, err := triggers.New(cfg, f.out, zap.New(core), triggers.WithClock(f.clock.Now))
+	if err != nil {
+		t.Fatalf("triggers.New: %v", err)
+	}
+	f.h = h
+	return f
+}
+
+// invoke marshals ev, runs it through the Handler and decodes the answer into ev.
+func invoke[E any](t *testing.T, f *fixture, ev *E) error {
+	t.Helper()
+	in, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := f.h.Invoke(context.Background(), in)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(out, ev); err != nil {
+		t.Fatalf("decode response %s: %v", out, err)
+	}
+	return nil
+}
+
+func header(source string) events.CognitoEventUserPoolsHeader {
+	return events.CognitoEventUserPoolsHeader{
+		Version:       "1",
+		TriggerSource: source,
+		Region:        "us-east-1",
+		UserPoolID:    testPool,
+		UserName:      testUser,
+		CallerContext: events.CognitoEventUserPoolsCallerContext{AWSSDKVersion: "aws-sdk-unknown-unknown", ClientID: "testclient"},
+	}
+}
+
+func attrs() map[string]string {
+	return map[string]string{
+		"sub":                   testUser,
+		"phone_number":          testPhone,
+		"phone_number_verified": "true",
+		"cognito:user_status":   "CONFIRMED",
+	}
+}
+
+// signIn plays Cognito's side of one custom-auth sign-in, round by round.
+type signIn struct {
+	t        *testing.T
+	f        *fixture
+	session  []*events.CognitoEventUserPoolsChallengeResult
+	private  map[string]string
+	public   map[string]string
+	notFound bool
+	attrs    map[string]string
+}
+
+func (f *fixture) startSignIn(t *testing.T) *signIn {
+	return &signIn{t: t, f: f, attrs: attrs()}
+}
+
+// define runs DefineAuthChallenge with the session so far.
+func (s *signIn) define(clientMetadata map[string]string) (events.CognitoEventUserPoolsDefineAuthChallengeResponse, error) {
+	ev := events.CognitoEventUserPoolsDefineAuthChallenge{
+		CognitoEventUserPoolsHeader: header(triggers.SourceDefineAuthChallenge),
+		Request: events.CognitoEventUserPoolsDefineAuthChallengeRequest{
+			UserAttributes: s.attrs, Session: s.session, ClientMetadata: clientMetadata, UserNotFound: s.notFound,
+		},
+	}
+	err := invoke(s.t, s.f, &ev)
+	return ev.Response, err
+}
+
+// create runs CreateAuthChallenge and keeps its parameters for the next answer.
+func (s *signIn) create(clientMetadata map[string]string) (events.CognitoEventUserPoolsCreateAuthChallengeResponse, error) {
+	ev := events.CognitoEventUserPoolsCreateAuthChallenge{
+		CognitoEventUserPoolsHeader: header(triggers.SourceCreateAuthChallenge),
+		Request: events.CognitoEventUserPoolsCreateAuthChallengeRequest{
+			UserAttributes: s.attrs, ChallengeName: triggers.ChallengeName, Session: s.session,
+			ClientMetadata: clientMetadata, UserNotFound: s.notFound,
+		},
+	}
+	err := invoke(s.t, s.f, &ev)
+	if err == nil {
+		s.private = ev.Response.PrivateChallengeParameters
+		s.public = ev.Response.PublicChallengeParameters
+		s.session = append(s.session, &events.CognitoEventUserPoolsChallengeResult{
+			ChallengeName: triggers.ChallengeName, ChallengeMetadata: ev.Response.ChallengeMetadata,
+		})
+	}
+	return ev.Response, err
+}
+
+// verify runs VerifyAuthChallengeResponse on answer and records the result.
+func (s *signIn) verify(answer any, clientMetadata map[string]string) bool {
+	ev := events.CognitoEventUserPoolsVerifyAuthChallenge{
+		CognitoEventUserPoolsHeader: header(triggers.SourceVerifyChallengeAnswer),
+		Request: events.CognitoEventUserPoolsVerifyAuthChallengeRequest{
+			UserAttributes: s.attrs, PrivateChallengeParameters: s.private, ChallengeAnswer: answer,
+			ClientMetadata: clientMetadata, UserNotFound: s.notFound,
+		},
+	}
+	if err := invoke(s.t, s.f, &ev); err != nil {
+		s.t.Fatalf("verify: %v", err)
+	}
+	s.session[len(s.session)-1].ChallengeResult = ev.Response.AnswerCorrect
+	return ev.Response.AnswerCorrect
+}
+
+// result is where a sign-in ends.
+type result string
+
+const (
+	resTokens   result = "tokens"
+	resFailed   result = "failed"
+	resError    result = "error"
+	resContinue result = "challenge"
+)
+
+// start runs the first Define and Create, as InitiateAuth does.
+func (s *signIn) start() (result, error) {
+	return s.next(nil)
+}
+
+// answer runs Verify, Define and, if another round follows, Create, as
+// RespondToAuthChallenge does; clientMetadata reaches all three.
+func (s *signIn) answer(a any, clientMetadata map[string]string) (result, error) {
+	s.verify(a, clientMetadata)
+	return s.next(clientMetadata)
+}
+
+func (s *signIn) next(clientMetadata map[string]string) (result, error) {
+	d, err := s.define(clientMetadata)
+	if err != nil {
+		return resError, err
+	}
+	switch {
+	case d.IssueTokens:
+		return resTokens, nil
+	case d.FailAuthentication:
+		return resFailed, nil
+	case d.ChallengeName != triggers.ChallengeName:
+		s.t.Fatalf("define: got challenge %q, want %q", d.ChallengeName, triggers.ChallengeName)
+	}
+	if _, err := s.create(clientMetadata); err != nil {
+		return resError, err
+	}
+	return resContinue, nil
+}
+
+func fmtAny(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
