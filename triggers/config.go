@@ -1,7 +1,6 @@
 package triggers
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -110,8 +109,8 @@ func isCallingCode(cc string) bool {
 
 // errPhoneFormat and errCountry are the user-facing answers to a bad phone number.
 var (
-	errPhoneFormat = errors.New("phone_number must be in E.164 form: + then country code and number, 7 to 15 digits, such as +447700900123")
-	errCountry     = errors.New("phone numbers from this country are not accepted")
+	errPhoneFormat = userErr("phone_number must be in E.164 form: + then country code and number, 7 to 15 digits, such as +447700900123")
+	errCountry     = userErr("phone numbers from this country are not accepted")
 )
 
 // checkPhone returns nil if phone is strict E.164 and its country is allowed.

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/phonepass/phonepass/internal/testenv"
+	"github.com/phonepass/phonepass/triggers"
+)
+
+// createEvent is a first-round CreateAuthChallenge event for phone.
+func createEvent(t *testing.T, phone string) []byte {
+	t.Helper()
+	ev := events.CognitoEventUserPoolsCreateAuthChallenge{
+		CognitoEventUserPoolsHeader: events.CognitoEventUserPoolsHeader{
+			Version: "1", TriggerSource: triggers.SourceCreateAuthChallenge, Region: "us-east-1",
+			UserPoolID: "us-east-1_Example1", UserName: "0b5c7e1a-6a43-4e0f-9d2a-2f1c1b7d9e11",
+		},
+		Request: events.CognitoEventUserPoolsCreateAuthChallengeRequest{
+			UserAttributes: map[string]string{"phone_number": phone, "phone_number_verified": "true"},
+			ChallengeName:  triggers.ChallengeName,
+		},
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestSetupSendsThroughSNS wires the handler exactly as the Lambda does, with
+// the real SNS client pointed at moto, and checks that the SMS arrives with
+// the code that then verifies.
+func TestSetupSendsThroughSNS(t *testing.T) {
+	moto := testenv.StartMoto(t)
+	t.Setenv("AWS_ENDPOINT_URL_SNS", moto)
+	t.Setenv("PHONEPASS_APP_NAME", "Acme")
+	h, err := setup(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := h.Invoke(context.Background(), createEvent(t, "+447700900123"))
+	if err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	var ev events.CognitoEventUserPoolsCreateAuthChallenge
+	if err := json.Unmarshal(out, &ev); err != nil {
+		t.Fatal(err)
+	}
+
+	resp, err := http.Get(moto + "/moto-api/data.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var data struct {
+		SNS struct {
+			SMS []struct {
+				Phone   string `json:"phone_number"`
+				Message string `json:"message"`
+			} `json:"SMS"`
+		} `json:"sns"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&data); err != nil {
+		t.Fatal(err)
+	}
+	if len(data.SNS.SMS) != 1 || data.SNS.SMS[0].Phone != "+447700900123" {
+		t.Fatalf("got SMS %+v, want one to +447700900123", data.SNS.SMS)
+	}
+	msg := data.SNS.SMS[0].Message
+	m := regexp.MustCompile(`^Acme: Your sign-in code is ([0-9]{6})\. It expires in 5 minutes\.$`).FindStringSubmatch(msg)
+	if m == nil {
+		t.Fatalf("got message %q, want the default template with a 6-digit code", msg)
+	}
+
+	verify := events.CognitoEventUserPoolsVerifyAuthChallenge{
+		CognitoEventUserPoolsHeader: ev.CognitoEventUserPoolsHeader,
+		Request: events.CognitoEventUserPoolsVerifyAuthChallengeRequest{
+			PrivateChallengeParameters: ev.Response.PrivateChallengeParameters,
+			ChallengeAnswer:            m[1],
+		},
+	}
+	verify.TriggerSource = triggers.SourceVerifyChallengeAnswer
+	in, _ := json.Marshal(verify)
+	out, err = h.Invoke(context.Background(), in)
+	if err != nil || !strings.Contains(string(out), `"answerCorrect":true`) {
+		t.Errorf("verify with the code from the SMS: got %s, %v; want answerCorrect true", out, err)
+	}
+}
+
+// TestSetupSNSFailure points the real SNS client at a server that never
+// answers: the challenge fails with the safe message within the SMS timeout.
+func TestSetupSNSFailure(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // hold the connection open, never answer
+		}
+	}()
+	t.Setenv("AWS_ENDPOINT_URL_SNS", "http://"+l.Addr().String())
+	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("PHONEPASS_SMS_TIMEOUT", "300ms")
+	h, err := setup(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = h.Invoke(context.Background(), createEvent(t, "+447700900123"))
+	if err == nil || err.Error() != "could not send the code" {
+		t.Errorf("got error %v, want \"could not send the code\"", err)
+	}
+	// Not a timing assertion of performance: the bound is the configured
+	// timeout, which must hold for Cognito's 5-second limit.
+	if d := time.Since(start); d > 4*time.Second {
+		t.Errorf("create took %v, want it bounded by the 300ms SMS timeout", d)
+	}
+}
+
+func TestSetupRefusesBadConfig(t *testing.T) {
+	t.Setenv("PHONEPASS_MAX_ATTEMPTS", "0")
+	_, err := setup(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "PHONEPASS_MAX_ATTEMPTS") {
+		t.Errorf("got %v, want an error naming PHONEPASS_MAX_ATTEMPTS", err)
+	}
+}
