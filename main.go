@@ -1,6 +1,7 @@
 // Command bootstrap is the phonepass Lambda function: one handler for the
 // four Amazon Cognito custom-authentication triggers. It only wires things:
-// configuration from the environment, one logger, one SNS client, and the
+// configuration from the environment, one logger, one SNS client, the
+// DynamoDB send limiter when its table is configured, and the
 // triggers.Handler given to the Lambda runtime.
 package main
 
@@ -10,12 +11,15 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
 	"github.com/phonepass/phonepass/config"
+	"github.com/phonepass/phonepass/ratelimit"
 	"github.com/phonepass/phonepass/sms"
 	"github.com/phonepass/phonepass/triggers"
 )
@@ -36,22 +40,45 @@ func setup(ctx context.Context) (*triggers.Handler, error) {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	log := newLogger(cfg.LogLevel)
+	var awsCfg *aws.Config
+	loadAWS := func() (aws.Config, error) {
+		if awsCfg == nil {
+			c, err := awsconfig.LoadDefaultConfig(ctx)
+			if err != nil {
+				return aws.Config{}, fmt.Errorf("aws config: %w", err)
+			}
+			awsCfg = &c
+		}
+		return *awsCfg, nil
+	}
+
 	var sender triggers.Sender
 	if cfg.DryRun {
 		sender = sms.NewWriter(os.Stderr, cfg.SMS.Template)
 		log.Warn("dry run: SMS are printed, not sent")
 	} else {
-		awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
+		c, err := loadAWS()
 		if err != nil {
-			return nil, fmt.Errorf("aws config: %w", err)
+			return nil, err
 		}
-		s, err := sms.NewSNS(sns.NewFromConfig(awsCfg), cfg.SMS)
-		if err != nil {
+		if sender, err = sms.NewSNS(sns.NewFromConfig(c), cfg.SMS); err != nil {
 			return nil, fmt.Errorf("sms: %w", err)
 		}
-		sender = s
 	}
-	h, err := triggers.New(cfg.Triggers, sender, log)
+
+	var opts []triggers.Option
+	if cfg.RateLimitTable != "" {
+		c, err := loadAWS()
+		if err != nil {
+			return nil, err
+		}
+		l, err := ratelimit.NewDynamoDB(dynamodb.NewFromConfig(c), cfg.RateLimitTable, cfg.RateLimit, 0)
+		if err != nil {
+			return nil, fmt.Errorf("rate limit: %w", err)
+		}
+		opts = append(opts, triggers.WithLimiter(l))
+	}
+	h, err := triggers.New(cfg.Triggers, sender, log, opts...)
 	if err != nil {
 		return nil, err
 	}

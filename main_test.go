@@ -11,8 +11,13 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/phonepass/phonepass/internal/testenv"
+	"github.com/phonepass/phonepass/ratelimit"
 	"github.com/phonepass/phonepass/triggers"
 )
 
@@ -139,5 +144,78 @@ func TestSetupRefusesBadConfig(t *testing.T) {
 	_, err := setup(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "PHONEPASS_MAX_ATTEMPTS") {
 		t.Errorf("got %v, want an error naming PHONEPASS_MAX_ATTEMPTS", err)
+	}
+}
+
+// TestSetupRateLimitOnMoto wires the DynamoDB limiter as the Lambda does,
+// against moto: the sixth code for one number in the window is refused.
+func TestSetupRateLimitOnMoto(t *testing.T) {
+	moto := testenv.StartMoto(t)
+	t.Setenv("AWS_ENDPOINT_URL_SNS", moto)
+	t.Setenv("AWS_ENDPOINT_URL_DYNAMODB", moto)
+	t.Setenv("PHONEPASS_RATE_LIMIT_TABLE", "phonepass-sends")
+	ctx := context.Background()
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := dynamodb.NewFromConfig(awsCfg)
+	if _, err := db.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            aws.String("phonepass-sends"),
+		BillingMode:          dbtypes.BillingModePayPerRequest,
+		AttributeDefinitions: []dbtypes.AttributeDefinition{{AttributeName: aws.String(ratelimit.AttrKey), AttributeType: dbtypes.ScalarAttributeTypeS}},
+		KeySchema:            []dbtypes.KeySchemaElement{{AttributeName: aws.String(ratelimit.AttrKey), KeyType: dbtypes.KeyTypeHash}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := setup(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 5; i++ {
+		if _, err := h.Invoke(ctx, createEvent(t, "+447700900777")); err != nil {
+			t.Fatalf("sign-in %d: %v", i, err)
+		}
+	}
+	_, err = h.Invoke(ctx, createEvent(t, "+447700900777"))
+	if err == nil || !strings.HasPrefix(err.Error(), "too many codes requested for this phone number; try again in ") {
+		t.Errorf("sixth sign-in: got %v, want the rate-limit message", err)
+	}
+	if _, err := h.Invoke(ctx, createEvent(t, "+447700900778")); err != nil {
+		t.Errorf("another number: got %v, want a code sent", err)
+	}
+}
+
+// TestSetupRateLimitUnreachable fails closed: no SMS when the table cannot be reached.
+func TestSetupRateLimitUnreachable(t *testing.T) {
+	moto := testenv.StartMoto(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + l.Addr().String()
+	l.Close()
+	t.Setenv("AWS_ENDPOINT_URL_SNS", moto)
+	t.Setenv("AWS_ENDPOINT_URL_DYNAMODB", closed)
+	t.Setenv("PHONEPASS_RATE_LIMIT_TABLE", "phonepass-sends")
+	h, err := setup(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = h.Invoke(context.Background(), createEvent(t, "+447700900779"))
+	if err == nil || err.Error() != "could not send the code" {
+		t.Errorf("got %v, want \"could not send the code\"", err)
+	}
+	resp, err := http.Get(moto + "/moto-api/data.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var data struct {
+		SNS struct{ SMS []any } `json:"sns"`
+	}
+	json.NewDecoder(resp.Body).Decode(&data)
+	if len(data.SNS.SMS) != 0 {
+		t.Errorf("got %d SMS sent, want none when the limiter is unreachable", len(data.SNS.SMS))
 	}
 }

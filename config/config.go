@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/phonepass/phonepass/ratelimit"
 	"github.com/phonepass/phonepass/sms"
 	"github.com/phonepass/phonepass/triggers"
 	"go.uber.org/zap/zapcore"
@@ -53,6 +55,21 @@ const (
 	EnvDryRun = "PHONEPASS_DRY_RUN"
 	// EnvLogLevel is the zap log level: debug, info (default), warn or error.
 	EnvLogLevel = "PHONEPASS_LOG_LEVEL"
+	// EnvRateLimitTable names the DynamoDB table of the send limiter; empty
+	// turns the cross-sign-in limits off in the Lambda (the local pool always
+	// limits, in memory).
+	EnvRateLimitTable = "PHONEPASS_RATE_LIMIT_TABLE"
+	// EnvRateLimitPerPhone is the number of codes one phone number may get in
+	// each window: 1 to 100, default 5.
+	EnvRateLimitPerPhone = "PHONEPASS_RATE_LIMIT_PER_PHONE"
+	// EnvRateLimitPhoneWindow is that window: 1m to 24h, default 15m.
+	EnvRateLimitPhoneWindow = "PHONEPASS_RATE_LIMIT_PHONE_WINDOW"
+	// EnvRateLimitPoolPerMinute is the ceiling of codes per minute for the
+	// whole pool: 0 (off) to 100000, default 60.
+	EnvRateLimitPoolPerMinute = "PHONEPASS_RATE_LIMIT_POOL_PER_MINUTE"
+	// EnvRateLimitFailOpen, when true, sends codes when the limiter's table
+	// cannot be reached; the default, false, sends nothing.
+	EnvRateLimitFailOpen = "PHONEPASS_RATE_LIMIT_FAIL_OPEN"
 )
 
 // EnvSAMLocal is set to "true" by the AWS SAM CLI in `sam local` containers.
@@ -63,8 +80,12 @@ var Names = []string{
 	EnvCodeLength, EnvCodeTTL, EnvMaxAttempts, EnvMaxResends, EnvResendInterval,
 	EnvAllowedCountryCodes, EnvHideUnknownUsers, EnvSMSTemplate, EnvAppName,
 	EnvWebOTPDomain, EnvSMSType, EnvSMSSenderID, EnvSMSOriginationNumber,
-	EnvSMSTimeout, EnvDryRun, EnvLogLevel,
+	EnvSMSTimeout, EnvDryRun, EnvLogLevel, EnvRateLimitTable, EnvRateLimitPerPhone,
+	EnvRateLimitPhoneWindow, EnvRateLimitPoolPerMinute, EnvRateLimitFailOpen,
 }
+
+// tableNamePattern is DynamoDB's rule for table names.
+var tableNamePattern = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,255}$`)
 
 // Bounds of EnvSMSTimeout: a send must end well inside Cognito's 5 seconds.
 const (
@@ -82,6 +103,11 @@ type Config struct {
 	DryRun bool
 	// LogLevel is the least level logged.
 	LogLevel zapcore.Level
+	// RateLimitTable is the DynamoDB table of the send limiter; empty means
+	// no limiter in the Lambda.
+	RateLimitTable string
+	// RateLimit holds the send limits.
+	RateLimit ratelimit.Rules
 }
 
 // FromEnv is Load with the process environment.
@@ -133,6 +159,18 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		r.check(EnvLogLevel, err)
 		c.LogLevel = lvl
 	}
+	c.RateLimitTable = r.str(EnvRateLimitTable)
+	if c.RateLimitTable != "" && !tableNamePattern.MatchString(c.RateLimitTable) {
+		r.check(EnvRateLimitTable, fmt.Errorf("%q is not a DynamoDB table name", c.RateLimitTable))
+	}
+	c.RateLimit = ratelimit.Rules{
+		PerPhone: ratelimit.Rule{
+			Limit:  r.int(EnvRateLimitPerPhone, ratelimit.DefaultPerPhoneLimit, 1, 100),
+			Window: r.duration(EnvRateLimitPhoneWindow, ratelimit.DefaultPerPhoneWindow, time.Minute, 24*time.Hour),
+		},
+		Pool: ratelimit.Rule{Limit: r.int(EnvRateLimitPoolPerMinute, ratelimit.DefaultPoolPerMinute, 0, 100000), Window: time.Minute},
+	}
+	c.Triggers.LimiterFailOpen = r.bool(EnvRateLimitFailOpen, false)
 	if r.err != nil {
 		return Config{}, r.err
 	}

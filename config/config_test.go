@@ -7,6 +7,7 @@ import (
 
 	"go.uber.org/zap/zapcore"
 
+	"github.com/phonepass/phonepass/ratelimit"
 	"github.com/phonepass/phonepass/sms"
 	"github.com/phonepass/phonepass/triggers"
 )
@@ -35,6 +36,9 @@ func TestLoadDefaults(t *testing.T) {
 	if got := c.SMS.Template.Render("123456"); got != "Your sign-in code is 123456. It expires in 5 minutes." {
 		t.Errorf("got default message %q", got)
 	}
+	if c.RateLimitTable != "" || c.RateLimit != ratelimit.DefaultRules() || c.Triggers.LimiterFailOpen {
+		t.Errorf("got table %q rules %+v fail open %v, want none, defaults, false", c.RateLimitTable, c.RateLimit, c.Triggers.LimiterFailOpen)
+	}
 }
 
 func TestLoadValues(t *testing.T) {
@@ -44,6 +48,8 @@ func TestLoadValues(t *testing.T) {
 		EnvAppName: "Acme", EnvWebOTPDomain: "acme.example", EnvSMSType: "Promotional", EnvSMSSenderID: "Acme",
 		EnvSMSOriginationNumber: "+12065550100", EnvSMSTimeout: "1500ms", EnvLogLevel: "debug",
 		EnvSAMLocal: "true", EnvDryRun: "false",
+		EnvRateLimitTable: "phonepass-sends", EnvRateLimitPerPhone: "3", EnvRateLimitPhoneWindow: "1h",
+		EnvRateLimitPoolPerMinute: "0", EnvRateLimitFailOpen: "true",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -58,6 +64,10 @@ func TestLoadValues(t *testing.T) {
 	}
 	if got, want := c.SMS.Template.Render("12345678"), "Acme 12345678\n\n@acme.example #12345678"; got != want {
 		t.Errorf("got message %q, want %q", got, want)
+	}
+	wantRules := ratelimit.Rules{PerPhone: ratelimit.Rule{Limit: 3, Window: time.Hour}, Pool: ratelimit.Rule{Limit: 0, Window: time.Minute}}
+	if c.RateLimitTable != "phonepass-sends" || c.RateLimit != wantRules || !c.Triggers.LimiterFailOpen {
+		t.Errorf("got table %q rules %+v fail open %v", c.RateLimitTable, c.RateLimit, c.Triggers.LimiterFailOpen)
 	}
 	if c.DryRun || c.LogLevel != zapcore.DebugLevel {
 		t.Errorf("got dry run %v level %v, want false, debug", c.DryRun, c.LogLevel)
@@ -97,22 +107,27 @@ func TestLoadDryRun(t *testing.T) {
 // of its variable first.
 func TestLoadNamesTheVariable(t *testing.T) {
 	bad := map[string][]string{
-		EnvCodeLength:           {"3", "11", "six", "6.0"},
-		EnvCodeTTL:              {"10s", "1h", "5", "five minutes"},
-		EnvMaxAttempts:          {"0", "11", "-1"},
-		EnvMaxResends:           {"-1", "6", "x"},
-		EnvResendInterval:       {"-1s", "10m", "30"},
-		EnvAllowedCountryCodes:  {"uk", "1,,44", "0044"},
-		EnvHideUnknownUsers:     {"yes please"},
-		EnvSMSTemplate:          {"no placeholder"},
-		EnvAppName:              {strings.Repeat("a", 41)},
-		EnvWebOTPDomain:         {"https://x.example"},
-		EnvSMSType:              {"transactional", "Marketing"},
-		EnvSMSSenderID:          {"TooLongSenderID", "12345"},
-		EnvSMSOriginationNumber: {"2065550100"},
-		EnvSMSTimeout:           {"50ms", "5s", "3"},
-		EnvDryRun:               {"maybe"},
-		EnvLogLevel:             {"verbose", "fatal"},
+		EnvCodeLength:             {"3", "11", "six", "6.0"},
+		EnvCodeTTL:                {"10s", "1h", "5", "five minutes"},
+		EnvMaxAttempts:            {"0", "11", "-1"},
+		EnvMaxResends:             {"-1", "6", "x"},
+		EnvResendInterval:         {"-1s", "10m", "30"},
+		EnvAllowedCountryCodes:    {"uk", "1,,44", "0044"},
+		EnvHideUnknownUsers:       {"yes please"},
+		EnvSMSTemplate:            {"no placeholder"},
+		EnvAppName:                {strings.Repeat("a", 41)},
+		EnvWebOTPDomain:           {"https://x.example"},
+		EnvSMSType:                {"transactional", "Marketing"},
+		EnvSMSSenderID:            {"TooLongSenderID", "12345"},
+		EnvSMSOriginationNumber:   {"2065550100"},
+		EnvSMSTimeout:             {"50ms", "5s", "3"},
+		EnvDryRun:                 {"maybe"},
+		EnvLogLevel:               {"verbose", "fatal"},
+		EnvRateLimitTable:         {"a", "bad name!"},
+		EnvRateLimitPerPhone:      {"0", "101", "x"},
+		EnvRateLimitPhoneWindow:   {"30s", "25h", "15"},
+		EnvRateLimitPoolPerMinute: {"-1", "100001"},
+		EnvRateLimitFailOpen:      {"sometimes"},
 	}
 	for _, name := range Names {
 		if _, ok := bad[name]; !ok {

@@ -189,6 +189,9 @@ func (h *Handler) sendNew(ctx context.Context, phone string, now time.Time, rese
 	if err := h.cfg.checkPhone(phone); err != nil {
 		return round{}, err
 	}
+	if err := h.checkLimit(ctx, phone, now, out); err != nil {
+		return round{}, err
+	}
 	code, err := h.random(h.cfg.CodeDigits)
 	if err != nil {
 		return round{}, fmt.Errorf("generate code: %w", err)
@@ -202,6 +205,40 @@ func (h *Handler) sendNew(ctx context.Context, phone string, now time.Time, rese
 		return round{}, errSendFailed
 	}
 	return round{resends: resends, sentAt: d.IssuedAt, digest: d}, nil
+}
+
+// checkLimit asks the Limiter, if any, whether a code may be sent to phone.
+func (h *Handler) checkLimit(ctx context.Context, phone string, now time.Time, out *outcome) error {
+	if h.limiter == nil {
+		return nil
+	}
+	allowed, retryAfter, err := h.limiter.Take(ctx, phone, now)
+	switch {
+	case err != nil && h.cfg.LimiterFailOpen:
+		out.detail = fmt.Errorf("rate limiter failed open: %w", err)
+		return nil
+	case err != nil:
+		out.detail = fmt.Errorf("rate limiter failed closed: %w", err)
+		out.result = "limiter-unavailable"
+		return errSendFailed
+	case !allowed:
+		out.result = "rate-limited"
+		return userErr("too many codes requested for this phone number; try again in " + humanWait(retryAfter))
+	}
+	return nil
+}
+
+// humanWait says a wait in whole minutes, or seconds under a minute.
+func humanWait(d time.Duration) string {
+	if d <= time.Minute {
+		s := int((d + time.Second - 1) / time.Second)
+		if s <= 1 {
+			return "1 second"
+		}
+		return strconv.Itoa(s) + " seconds"
+	}
+	m := int((d + time.Minute - 1) / time.Minute)
+	return strconv.Itoa(m) + " minutes"
 }
 
 // verifyAuthChallenge accepts exactly the code of this challenge, trimmed of

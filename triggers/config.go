@@ -28,6 +28,9 @@ type Config struct {
 	// succeed, instead of a "user not found" error, so that sign-in does not
 	// reveal which phone numbers have accounts. No SMS is sent either way.
 	HideUnknownUsers bool
+	// LimiterFailOpen sends the code anyway when the Limiter cannot be
+	// reached. The default, false, sends nothing and fails the sign-in.
+	LimiterFailOpen bool
 }
 
 // Defaults and bounds of Config.

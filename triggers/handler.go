@@ -44,13 +44,22 @@ func (f SenderFunc) SendCode(ctx context.Context, phone, code string) error {
 	return f(ctx, phone, code)
 }
 
+// Limiter caps the codes sent across sign-ins. Take records one code about
+// to be sent to phone at now; it reports whether the send is within limits
+// and, when it is not, how long until it would be. Package ratelimit
+// implements it.
+type Limiter interface {
+	Take(ctx context.Context, phone string, now time.Time) (allowed bool, retryAfter time.Duration, err error)
+}
+
 // Handler serves the four phonepass triggers. It is safe for concurrent use.
 type Handler struct {
-	cfg    Config
-	sender Sender
-	log    *zap.Logger
-	now    func() time.Time
-	random func(digits int) (string, error)
+	cfg     Config
+	sender  Sender
+	limiter Limiter
+	log     *zap.Logger
+	now     func() time.Time
+	random  func(digits int) (string, error)
 }
 
 // Option changes a Handler made by New.
@@ -59,6 +68,11 @@ type Option func(*Handler)
 // WithClock makes the Handler read the time from now instead of time.Now.
 func WithClock(now func() time.Time) Option {
 	return func(h *Handler) { h.now = now }
+}
+
+// WithLimiter makes the Handler consult l before every code it sends.
+func WithLimiter(l Limiter) Option {
+	return func(h *Handler) { h.limiter = l }
 }
 
 // WithCodeSource makes the Handler draw codes from gen instead of otp.Generate.
@@ -206,7 +220,7 @@ func (h *Handler) logInvocation(ctx context.Context, hd header, out outcome, err
 		reqID = lc.AwsRequestID
 	}
 	result := out.result
-	if err != nil {
+	if err != nil && result == "" {
 		result = "error"
 	}
 	fields := []zap.Field{
