@@ -1,0 +1,209 @@
+// Command localpool is a local Amazon Cognito user pool that runs the
+// phonepass triggers, for developing apps without AWS:
+//
+//	go run ./cmd/localpool
+//
+// It listens on 127.0.0.1:9229, prints the Amplify configuration to paste,
+// and prints every SMS on the terminal instead of sending it. The sign-in
+// rules come from the same PHONEPASS_* environment variables as the Lambda
+// function. This file only wires flags and environment to package localpool.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/phonepass/phonepass/config"
+	"github.com/phonepass/phonepass/internal/localpool"
+	"github.com/phonepass/phonepass/triggers"
+)
+
+// Environment variables that stand in for flags; a flag given wins.
+const (
+	envAddr           = "LOCALPOOL_ADDR"
+	envDataDir        = "LOCALPOOL_DATA_DIR"
+	envInMemory       = "LOCALPOOL_IN_MEMORY"
+	envPoolID         = "LOCALPOOL_POOL_ID"
+	envClientID       = "LOCALPOOL_CLIENT_ID"
+	envSession        = "LOCALPOOL_SESSION_VALIDITY"
+	envLambdaEndpoint = "LOCALPOOL_LAMBDA_ENDPOINT"
+	envLambdaFunction = "LOCALPOOL_LAMBDA_FUNCTION"
+	envWeb            = "LOCALPOOL_WEB"
+)
+
+// defaultWebDir is served when --web is not given and it exists.
+const defaultWebDir = "examples/web/dist"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.LookupEnv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(os.Stderr, "localpool: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// flags holds the command line.
+type flags struct {
+	addr, dataDir, poolID, clientID, lambdaEndpoint, lambdaFunction, web string
+	inMemory                                                             bool
+	session                                                              time.Duration
+}
+
+func parseFlags(args []string, lookup func(string) (string, bool), stderr io.Writer) (flags, error) {
+	env := func(name, def string) string {
+		if v, ok := lookup(name); ok && v != "" {
+			return v
+		}
+		return def
+	}
+	var f flags
+	fs := flag.NewFlagSet("localpool", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.addr, "addr", env(envAddr, "127.0.0.1:9229"), "address to listen on, host:port (env "+envAddr+")")
+	fs.StringVar(&f.dataDir, "data-dir", env(envDataDir, ".localpool"), "directory of the database of users, keys and refresh tokens (env "+envDataDir+")")
+	fs.StringVar(&f.poolID, "pool-id", env(envPoolID, localpool.DefaultPoolID), "user pool ID, <region>_<letters and digits> (env "+envPoolID+")")
+	fs.StringVar(&f.clientID, "client-id", env(envClientID, localpool.DefaultClientID), "app client ID (env "+envClientID+")")
+	fs.StringVar(&f.lambdaEndpoint, "lambda-endpoint", env(envLambdaEndpoint, ""), "invoke the triggers at this Lambda endpoint (such as sam local start-lambda's http://127.0.0.1:3001) instead of in-process (env "+envLambdaEndpoint+")")
+	fs.StringVar(&f.lambdaFunction, "lambda-function", env(envLambdaFunction, "PhonepassFunction"), "function name to invoke with --lambda-endpoint (env "+envLambdaFunction+")")
+	fs.StringVar(&f.web, "web", env(envWeb, ""), "directory of static files to serve for GET requests (default "+defaultWebDir+" if it exists; env "+envWeb+")")
+	inMem, err := strconv.ParseBool(env(envInMemory, "false"))
+	if err != nil {
+		return f, fmt.Errorf("%s: %q is not true or false", envInMemory, env(envInMemory, ""))
+	}
+	fs.BoolVar(&f.inMemory, "in-memory", inMem, "keep nothing after exit (env "+envInMemory+")")
+	sess, err := time.ParseDuration(env(envSession, localpool.DefaultSessionTTL.String()))
+	if err != nil {
+		return f, fmt.Errorf("%s: %q is not a duration such as 3m", envSession, env(envSession, ""))
+	}
+	fs.DurationVar(&f.session, "session-validity", sess, "time allowed to answer each challenge, 3m to 15m (env "+envSession+")")
+	if err := fs.Parse(args); err != nil {
+		return f, err
+	}
+	if fs.NArg() > 0 {
+		return f, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return f, nil
+}
+
+// run starts the pool and serves until ctx ends.
+func run(ctx context.Context, args []string, lookup func(string) (string, bool), stdout, stderr io.Writer) error {
+	f, err := parseFlags(args, lookup, stderr)
+	if err != nil {
+		return err
+	}
+	cfg, err := config.Load(lookup)
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+	outbox := localpool.NewOutbox(stdout, cfg.SMS.Template.Render, 0)
+
+	var invoker localpool.Invoker
+	if f.lambdaEndpoint != "" {
+		invoker, err = lambdaInvoker(ctx, f.lambdaEndpoint, f.lambdaFunction)
+	} else {
+		invoker, err = triggers.New(cfg.Triggers, outbox, log)
+	}
+	if err != nil {
+		return err
+	}
+
+	web := f.web
+	if web == "" {
+		if fi, err := os.Stat(defaultWebDir); err == nil && fi.IsDir() {
+			web = defaultWebDir
+		}
+	} else if fi, err := os.Stat(web); err != nil || !fi.IsDir() {
+		return fmt.Errorf("--web %s is not a directory", web)
+	}
+
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	defer ln.Close()
+	srv, err := localpool.New(localpool.Options{
+		BaseURL:    "http://" + ln.Addr().String(),
+		PoolID:     f.poolID,
+		ClientID:   f.clientID,
+		DataDir:    f.dataDir,
+		InMemory:   f.inMemory,
+		SessionTTL: f.session,
+		Invoker:    invoker,
+		Outbox:     outbox,
+		WebDir:     web,
+		Log:        log,
+	})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	if err := srv.WriteBanner(stdout); err != nil {
+		return err
+	}
+	if f.lambdaEndpoint != "" {
+		fmt.Fprintf(stdout, "triggers: Lambda function %s at %s (SMS are printed by the function)\n\n", f.lambdaFunction, f.lambdaEndpoint)
+	}
+
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// lambdaInvoker returns an Invoker for function at endpoint. Without AWS
+// credentials in the environment it signs with dummy ones, which sam local
+// accepts.
+func lambdaInvoker(ctx context.Context, endpoint, function string) (localpool.Invoker, error) {
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("aws config: %w", err)
+	}
+	if awsCfg.Region == "" {
+		awsCfg.Region = "us-east-1"
+	}
+	if _, err := awsCfg.Credentials.Retrieve(ctx); err != nil {
+		awsCfg.Credentials = credentials.NewStaticCredentialsProvider("local", "local", "")
+	}
+	client := lambda.NewFromConfig(awsCfg, func(o *lambda.Options) {
+		o.BaseEndpoint = aws.String(endpoint)
+		o.RetryMaxAttempts = 1
+	})
+	return localpool.NewLambdaInvoker(client, function)
+}
+
+// newLogger returns a console logger for the terminal.
+func newLogger(w io.Writer, level zapcore.Level) *zap.Logger {
+	enc := zap.NewDevelopmentEncoderConfig()
+	enc.EncodeTime = zapcore.TimeEncoderOfLayout("15:04:05")
+	return zap.New(zapcore.NewCore(zapcore.NewConsoleEncoder(enc), zapcore.Lock(zapcore.AddSync(w)), level))
+}

@@ -1,0 +1,353 @@
+package localpool
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Auth flows and the challenge the pool serves.
+const (
+	flowCustom       = "CUSTOM_AUTH"
+	flowRefresh      = "REFRESH_TOKEN_AUTH"
+	flowRefreshAlias = "REFRESH_TOKEN"
+	challengeCustom  = "CUSTOM_CHALLENGE"
+)
+
+// maxRounds bounds the challenges of one sign-in, whatever the triggers say.
+const maxRounds = 20
+
+// authSession is a sign-in in progress: the rounds answered so far and the
+// challenge waiting for an answer.
+type authSession struct {
+	username  string // the user's username; the given name for an unknown user
+	clientID  string
+	notFound  bool
+	rounds    []sessionEntry
+	metadata  string            // challenge metadata of the waiting challenge
+	private   map[string]string // its private challenge parameters
+	expires   time.Time
+	authStart time.Time
+}
+
+type initiateAuthInput struct {
+	AuthFlow       string            `json:"AuthFlow"`
+	AuthParameters map[string]string `json:"AuthParameters"`
+	ClientID       string            `json:"ClientId"`
+	ClientMetadata map[string]string `json:"ClientMetadata"`
+}
+
+type authResult struct {
+	AccessToken  string `json:"AccessToken"`
+	ExpiresIn    int    `json:"ExpiresIn"`
+	IDToken      string `json:"IdToken"`
+	RefreshToken string `json:"RefreshToken,omitempty"`
+	TokenType    string `json:"TokenType"`
+}
+
+// authOutput is the answer of InitiateAuth and RespondToAuthChallenge:
+// either a challenge or tokens.
+type authOutput struct {
+	ChallengeName        string            `json:"ChallengeName,omitempty"`
+	ChallengeParameters  map[string]string `json:"ChallengeParameters,omitempty"`
+	Session              string            `json:"Session,omitempty"`
+	AuthenticationResult *authResult       `json:"AuthenticationResult,omitempty"`
+}
+
+func (s *Server) checkClient(id string) error {
+	if id == "" {
+		return missing("clientId")
+	}
+	if id != s.opts.ClientID {
+		return apiErr(TypeResourceNotFound, "User pool client %s does not exist.", truncate(id, 128))
+	}
+	return nil
+}
+
+func (s *Server) initiateAuth(ctx context.Context, body []byte) (any, error) {
+	var in initiateAuthInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if in.AuthFlow == "" {
+		return nil, missing("authFlow")
+	}
+	if err := s.checkClient(in.ClientID); err != nil {
+		return nil, err
+	}
+	switch in.AuthFlow {
+	case flowCustom:
+		return s.startCustomAuth(ctx, in)
+	case flowRefresh, flowRefreshAlias:
+		return s.refresh(in)
+	case "USER_SRP_AUTH", "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH", "USER_AUTH":
+		return nil, invalidParam("%s flow not enabled for this client", in.AuthFlow)
+	default:
+		return nil, invalidParam("1 validation error detected: Value '%s' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: [USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUSTOM_AUTH, ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_AUTH]", truncate(in.AuthFlow, 64))
+	}
+}
+
+// startCustomAuth looks the user up and runs the first round. An unknown
+// user goes through the triggers with userNotFound set, as Cognito does with
+// PreventUserExistenceErrors enabled.
+func (s *Server) startCustomAuth(ctx context.Context, in initiateAuthInput) (any, error) {
+	name := in.AuthParameters["USERNAME"]
+	if name == "" {
+		return nil, invalidParam("Missing required parameter USERNAME")
+	}
+	if len(name) > 128 {
+		return nil, invalidParam("1 validation error detected: Value at 'authParameters.USERNAME' failed to satisfy constraint: Member must have length less than or equal to 128")
+	}
+	sess := &authSession{clientID: in.ClientID, authStart: s.now()}
+	u, err := s.store.FindUser(name)
+	switch {
+	case errors.Is(err, errNotFound):
+		sess.username, sess.notFound = name, true
+	case err != nil:
+		return nil, err
+	case !u.Enabled:
+		return nil, notAuthorized("User is disabled.")
+	case u.Status == StatusUnconfirmed:
+		return nil, apiErr(TypeUserNotConfirmed, "User is not confirmed.")
+	default:
+		sess.username = u.Username
+	}
+	// ClientMetadata of InitiateAuth does not reach Define or Create.
+	return s.nextRound(ctx, sess, u, nil)
+}
+
+type respondInput struct {
+	ChallengeName      string            `json:"ChallengeName"`
+	ChallengeResponses map[string]string `json:"ChallengeResponses"`
+	ClientID           string            `json:"ClientId"`
+	Session            string            `json:"Session"`
+	ClientMetadata     map[string]string `json:"ClientMetadata"`
+}
+
+func (s *Server) respondToAuthChallenge(ctx context.Context, body []byte) (any, error) {
+	var in respondInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if in.ChallengeName == "" {
+		return nil, missing("challengeName")
+	}
+	if err := s.checkClient(in.ClientID); err != nil {
+		return nil, err
+	}
+	if in.ChallengeName != challengeCustom {
+		return nil, invalidParam("challenge %s is not served by this pool; it serves %s", truncate(in.ChallengeName, 64), challengeCustom)
+	}
+	if in.Session == "" {
+		return nil, invalidParam("Missing required parameter Session")
+	}
+	name := in.ChallengeResponses["USERNAME"]
+	if name == "" {
+		return nil, invalidParam("Missing required parameter USERNAME")
+	}
+	answer, ok := in.ChallengeResponses["ANSWER"]
+	if !ok {
+		return nil, invalidParam("Missing required parameter ANSWER")
+	}
+	sess := s.takeSession(in.Session)
+	if sess == nil || sess.clientID != in.ClientID {
+		return nil, notAuthorized(MsgSessionExpired)
+	}
+	var u User
+	if !sess.notFound {
+		var err error
+		u, err = s.store.FindUser(sess.username)
+		if errors.Is(err, errNotFound) {
+			return nil, notAuthorized(MsgIncorrect)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if name != u.Username && name != u.Phone() {
+			return nil, notAuthorized(MsgIncorrect)
+		}
+		if !u.Enabled {
+			return nil, notAuthorized("User is disabled.")
+		}
+	} else if name != sess.username {
+		return nil, notAuthorized(MsgIncorrect)
+	}
+
+	req := map[string]any{
+		"userAttributes":             attributesOrEmpty(u, sess.notFound),
+		"privateChallengeParameters": nonNil(sess.private),
+		"challengeAnswer":            answer,
+		"userNotFound":               sess.notFound,
+	}
+	if in.ClientMetadata != nil {
+		req["clientMetadata"] = in.ClientMetadata
+	}
+	var vr verifyResponse
+	if err := s.invoke(ctx, triggerVerify, s.newEvent(sourceVerify, sess.username, sess.clientID, req), &vr); err != nil {
+		return nil, err
+	}
+	sess.rounds = append(sess.rounds, sessionEntry{ChallengeName: challengeCustom, ChallengeResult: vr.AnswerCorrect, ChallengeMetadata: sess.metadata})
+	return s.nextRound(ctx, sess, u, in.ClientMetadata)
+}
+
+// nextRound asks DefineAuthChallenge what comes next and either issues
+// tokens, fails, or creates the next challenge and keeps the session.
+func (s *Server) nextRound(ctx context.Context, sess *authSession, u User, clientMetadata map[string]string) (any, error) {
+	session := make([]sessionEntry, len(sess.rounds))
+	copy(session, sess.rounds)
+	req := map[string]any{
+		"userAttributes": attributesOrEmpty(u, sess.notFound),
+		"session":        session,
+		"userNotFound":   sess.notFound,
+	}
+	if clientMetadata != nil {
+		req["clientMetadata"] = clientMetadata
+	}
+	var dr defineResponse
+	if err := s.invoke(ctx, triggerDefine, s.newEvent(sourceDefine, sess.username, sess.clientID, req), &dr); err != nil {
+		return nil, err
+	}
+	switch {
+	case dr.FailAuthentication:
+		return nil, notAuthorized(MsgIncorrect)
+	case dr.IssueTokens && sess.notFound:
+		return nil, notAuthorized(MsgIncorrect)
+	case dr.IssueTokens:
+		res, err := s.signIn(u, sess.clientID)
+		if err != nil {
+			return nil, err
+		}
+		return authOutput{AuthenticationResult: res}, nil
+	case dr.ChallengeName != challengeCustom:
+		return nil, apiErr(TypeInvalidLambdaResponse, "Invalid challenge name %q from DefineAuthChallenge; the local pool serves only %s", truncate(dr.ChallengeName, 64), challengeCustom)
+	case len(sess.rounds) >= maxRounds:
+		return nil, notAuthorized(MsgIncorrect)
+	}
+
+	req = map[string]any{
+		"userAttributes": attributesOrEmpty(u, sess.notFound),
+		"challengeName":  challengeCustom,
+		"session":        session,
+		"userNotFound":   sess.notFound,
+	}
+	if clientMetadata != nil {
+		req["clientMetadata"] = clientMetadata
+	}
+	var cr createResponse
+	if err := s.invoke(ctx, triggerCreate, s.newEvent(sourceCreate, sess.username, sess.clientID, req), &cr); err != nil {
+		return nil, err
+	}
+	params := make(map[string]string, len(cr.PublicChallengeParameters)+1)
+	for k, v := range cr.PublicChallengeParameters {
+		params[k] = v
+	}
+	params["USERNAME"] = sess.username
+	sess.metadata, sess.private = cr.ChallengeMetadata, cr.PrivateChallengeParameters
+	id, err := s.keepSession(sess)
+	if err != nil {
+		return nil, err
+	}
+	return authOutput{ChallengeName: challengeCustom, ChallengeParameters: params, Session: id}, nil
+}
+
+// signIn makes a new refresh token and the ID and access tokens for u.
+func (s *Server) signIn(u User, clientID string) (*authResult, error) {
+	now := s.now()
+	origin := newUUID()
+	refresh, hash := newRefreshToken()
+	rec := refreshRecord{TokenHash: hash, Username: u.Username, ClientID: clientID, AuthTime: now, Expires: now.Add(RefreshTokenTTL)}
+	if err := s.store.PutRefresh(origin, rec); err != nil {
+		return nil, err
+	}
+	ts, err := s.tokens.issue(u, clientID, origin, now, now)
+	if err != nil {
+		return nil, err
+	}
+	return &authResult{AccessToken: ts.AccessToken, IDToken: ts.IDToken, RefreshToken: refresh, ExpiresIn: int(AccessTokenTTL.Seconds()), TokenType: "Bearer"}, nil
+}
+
+// refresh serves REFRESH_TOKEN_AUTH: new ID and access tokens with the same
+// origin_jti and auth_time, no new refresh token.
+func (s *Server) refresh(in initiateAuthInput) (any, error) {
+	token := in.AuthParameters["REFRESH_TOKEN"]
+	if token == "" {
+		return nil, invalidParam("Missing required parameter REFRESH_TOKEN")
+	}
+	origin, rec, err := s.store.RefreshByToken(hashToken(token))
+	if errors.Is(err, errNotFound) || (err == nil && rec.ClientID != in.ClientID) {
+		return nil, notAuthorized("Invalid Refresh Token")
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	switch {
+	case rec.Revoked:
+		return nil, notAuthorized("Refresh Token has been revoked")
+	case !now.Before(rec.Expires):
+		return nil, notAuthorized("Refresh Token has expired")
+	}
+	u, err := s.store.FindUser(rec.Username)
+	if errors.Is(err, errNotFound) {
+		return nil, notAuthorized("Refresh Token has been revoked")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !u.Enabled {
+		return nil, notAuthorized("User is disabled.")
+	}
+	ts, err := s.tokens.issue(u, rec.ClientID, origin, rec.AuthTime, now)
+	if err != nil {
+		return nil, err
+	}
+	return authOutput{AuthenticationResult: &authResult{AccessToken: ts.AccessToken, IDToken: ts.IDToken, ExpiresIn: int(AccessTokenTTL.Seconds()), TokenType: "Bearer"}}, nil
+}
+
+// keepSession stores sess under a new session string for SessionTTL.
+func (s *Server) keepSession(sess *authSession) (string, error) {
+	now := s.now()
+	sess.expires = now.Add(s.opts.SessionTTL)
+	id := newSessionID()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.sessions) >= maxSessions {
+		for k, v := range s.sessions {
+			if !now.Before(v.expires) {
+				delete(s.sessions, k)
+			}
+		}
+		if len(s.sessions) >= maxSessions {
+			return "", apiErr(TypeTooManyRequests, "too many sign-ins in progress; try again in a few minutes")
+		}
+	}
+	s.sessions[id] = sess
+	return id, nil
+}
+
+// takeSession removes and returns the live session id, or nil: a session
+// string answers one challenge only.
+func (s *Server) takeSession(id string) *authSession {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sess := s.sessions[id]
+	delete(s.sessions, id)
+	if sess == nil || !s.now().Before(sess.expires) {
+		return nil
+	}
+	return sess
+}
+
+func attributesOrEmpty(u User, notFound bool) map[string]string {
+	if notFound {
+		return map[string]string{}
+	}
+	return eventAttributes(u)
+}
+
+func nonNil(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}

@@ -1,0 +1,160 @@
+package localpool
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+)
+
+// Defaults of Options.
+const (
+	DefaultPoolID     = "us-east-1_phonepass"
+	DefaultClientID   = "phonepasslocalappclient001"
+	DefaultSessionTTL = 3 * time.Minute
+	MinSessionTTL     = 3 * time.Minute
+	MaxSessionTTL     = 15 * time.Minute
+)
+
+// MaxBodyBytes is the largest request body the API reads.
+const MaxBodyBytes = 64 << 10
+
+// maxSessions bounds the auth sessions kept at once.
+const maxSessions = 10000
+
+var (
+	poolIDPattern   = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
+	clientIDPattern = regexp.MustCompile(`^[\w+]+$`)
+)
+
+// Options configures a Server.
+type Options struct {
+	// BaseURL is where clients reach the server, such as
+	// "http://127.0.0.1:9229"; the token issuer is BaseURL + "/" + PoolID.
+	BaseURL string
+	// PoolID is the user pool ID, "<region>_<letters and digits>".
+	PoolID string
+	// ClientID is the ID of the pool's one app client.
+	ClientID string
+	// DataDir holds the database, unless InMemory.
+	DataDir string
+	// InMemory keeps nothing after Close.
+	InMemory bool
+	// SessionTTL is how long each challenge may take to answer: 3 to 15 minutes.
+	SessionTTL time.Duration
+	// Invoker runs the triggers. Required.
+	Invoker Invoker
+	// Outbox, if not nil, is served at /_local/outbox.
+	Outbox *Outbox
+	// WebDir, if not empty, is served for GET requests, index.html for paths it lacks.
+	WebDir string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Log receives the server's own log lines; nil means none.
+	Log *zap.Logger
+}
+
+// Server is the local user pool. It is an http.Handler, safe for
+// concurrent use; Close releases its database.
+type Server struct {
+	opts   Options
+	region string
+	store  *Store
+	tokens *tokenSigner
+	log    *zap.Logger
+	now    func() time.Time
+
+	mu       sync.Mutex
+	sessions map[string]*authSession
+}
+
+// New checks opts, opens the store and returns a Server.
+func New(opts Options) (*Server, error) {
+	if opts.PoolID == "" {
+		opts.PoolID = DefaultPoolID
+	}
+	if opts.ClientID == "" {
+		opts.ClientID = DefaultClientID
+	}
+	if opts.SessionTTL == 0 {
+		opts.SessionTTL = DefaultSessionTTL
+	}
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Log == nil {
+		opts.Log = zap.NewNop()
+	}
+	store, err := OpenStore(opts.DataDir, opts.InMemory)
+	if err != nil {
+		return nil, err
+	}
+	key, err := store.SigningKey()
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	ts, err := newTokenSigner(key, opts.Issuer())
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return &Server{
+		opts:     opts,
+		region:   opts.PoolID[:strings.IndexByte(opts.PoolID, '_')],
+		store:    store,
+		tokens:   ts,
+		log:      opts.Log,
+		now:      opts.Now,
+		sessions: map[string]*authSession{},
+	}, nil
+}
+
+func (o Options) validate() error {
+	u, err := url.Parse(o.BaseURL)
+	switch {
+	case o.BaseURL == "":
+		return errors.New("base URL is required")
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/"):
+		return fmt.Errorf("base URL %q must be http://host:port", o.BaseURL)
+	case len(o.PoolID) > 55 || !poolIDPattern.MatchString(o.PoolID):
+		return fmt.Errorf("pool id %q must be <region>_<letters and digits>, such as %s", o.PoolID, DefaultPoolID)
+	case len(o.ClientID) > 128 || !clientIDPattern.MatchString(o.ClientID):
+		return fmt.Errorf("client id %q must be 1 to 128 letters, digits, _ or +", o.ClientID)
+	case o.SessionTTL < MinSessionTTL || o.SessionTTL > MaxSessionTTL:
+		return fmt.Errorf("session validity %s is not in %s..%s", o.SessionTTL, MinSessionTTL, MaxSessionTTL)
+	case o.Invoker == nil:
+		return errors.New("invoker is required")
+	case !o.InMemory && o.DataDir == "":
+		return errors.New("data dir is required unless in memory")
+	}
+	return nil
+}
+
+// Issuer returns the iss claim of the pool's tokens: BaseURL/PoolID.
+func (o Options) Issuer() string {
+	return strings.TrimSuffix(o.BaseURL, "/") + "/" + o.PoolID
+}
+
+// PoolID returns the user pool ID.
+func (s *Server) PoolID() string { return s.opts.PoolID }
+
+// ClientID returns the app client ID.
+func (s *Server) ClientID() string { return s.opts.ClientID }
+
+// Issuer returns the iss claim of the pool's tokens.
+func (s *Server) Issuer() string { return s.tokens.issuer }
+
+// Outbox returns the outbox the server was given, or nil.
+func (s *Server) Outbox() *Outbox { return s.opts.Outbox }
+
+// Close closes the store.
+func (s *Server) Close() error { return s.store.Close() }

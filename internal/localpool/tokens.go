@@ -1,0 +1,193 @@
+package localpool
+
+import (
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+)
+
+// Token lifetimes, Cognito's defaults.
+const (
+	AccessTokenTTL  = time.Hour
+	RefreshTokenTTL = 30 * 24 * time.Hour
+)
+
+// accessScope is the scope of an access token from the user pool API.
+const accessScope = "aws.cognito.signin.user.admin"
+
+// tokenSigner signs and checks the pool's JWTs with one RSA key.
+type tokenSigner struct {
+	key    *rsa.PrivateKey
+	kid    string
+	signer jose.Signer
+	issuer string
+}
+
+func newTokenSigner(key *rsa.PrivateKey, issuer string) (*tokenSigner, error) {
+	jwk := jose.JSONWebKey{Key: &key.PublicKey, Algorithm: string(jose.RS256), Use: "sig"}
+	tp, err := jwk.Thumbprint(crypto.SHA256)
+	if err != nil {
+		return nil, fmt.Errorf("key thumbprint: %w", err)
+	}
+	kid := base64.StdEncoding.EncodeToString(tp)
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: key, KeyID: kid}}, nil)
+	if err != nil {
+		return nil, fmt.Errorf("new signer: %w", err)
+	}
+	return &tokenSigner{key: key, kid: kid, signer: signer, issuer: issuer}, nil
+}
+
+// jwks returns the JSON Web Key Set with the public key.
+func (t *tokenSigner) jwks() jose.JSONWebKeySet {
+	return jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &t.key.PublicKey, KeyID: t.kid, Algorithm: string(jose.RS256), Use: "sig"}}}
+}
+
+// tokenSet is what a successful sign-in or refresh returns.
+type tokenSet struct {
+	IDToken, AccessToken, RefreshToken string
+}
+
+// issue makes ID and access tokens for u, tied to originJTI.
+func (t *tokenSigner) issue(u User, clientID, originJTI string, authTime, now time.Time) (tokenSet, error) {
+	exp := now.Add(AccessTokenTTL).Unix()
+	eventID := newUUID()
+	id := map[string]any{
+		"sub":              u.Username,
+		"cognito:username": u.Username,
+		"aud":              clientID,
+		"event_id":         eventID,
+		"token_use":        "id",
+		"auth_time":        authTime.Unix(),
+		"iss":              t.issuer,
+		"exp":              exp,
+		"iat":              now.Unix(),
+		"jti":              newUUID(),
+		"origin_jti":       originJTI,
+	}
+	for k, v := range u.Attributes {
+		switch k {
+		case AttrSub:
+		case AttrPhoneVerified, "email_verified":
+			id[k] = v == "true"
+		default:
+			id[k] = v
+		}
+	}
+	access := map[string]any{
+		"sub":        u.Username,
+		"iss":        t.issuer,
+		"client_id":  clientID,
+		"origin_jti": originJTI,
+		"event_id":   eventID,
+		"token_use":  "access",
+		"scope":      accessScope,
+		"auth_time":  authTime.Unix(),
+		"exp":        exp,
+		"iat":        now.Unix(),
+		"jti":        newUUID(),
+		"username":   u.Username,
+	}
+	var ts tokenSet
+	var err error
+	if ts.IDToken, err = jwt.Signed(t.signer).Claims(id).Serialize(); err != nil {
+		return ts, fmt.Errorf("sign id token: %w", err)
+	}
+	if ts.AccessToken, err = jwt.Signed(t.signer).Claims(access).Serialize(); err != nil {
+		return ts, fmt.Errorf("sign access token: %w", err)
+	}
+	return ts, nil
+}
+
+// accessClaims are the claims the pool reads back from an access token.
+type accessClaims struct {
+	Sub       string `json:"sub"`
+	Issuer    string `json:"iss"`
+	ClientID  string `json:"client_id"`
+	OriginJTI string `json:"origin_jti"`
+	TokenUse  string `json:"token_use"`
+	Expires   int64  `json:"exp"`
+	Username  string `json:"username"`
+}
+
+// Errors of parseAccess, worded as Cognito words them.
+var (
+	errInvalidAccess = errors.New("Invalid Access Token")
+	errExpiredAccess = errors.New("Access Token has expired")
+)
+
+// parseAccess checks an access token's signature, issuer, use and expiry.
+func (t *tokenSigner) parseAccess(token string, now time.Time) (accessClaims, error) {
+	var c accessClaims
+	if len(token) > 8192 {
+		return c, errInvalidAccess
+	}
+	tok, err := jwt.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256})
+	if err != nil {
+		return c, errInvalidAccess
+	}
+	if err := tok.Claims(&t.key.PublicKey, &c); err != nil {
+		return c, errInvalidAccess
+	}
+	if c.Issuer != t.issuer || c.TokenUse != "access" || c.Username == "" || c.OriginJTI == "" {
+		return c, errInvalidAccess
+	}
+	if now.Unix() >= c.Expires {
+		return c, errExpiredAccess
+	}
+	return c, nil
+}
+
+// openIDConfiguration is the discovery document at
+// /<poolId>/.well-known/openid-configuration.
+func (t *tokenSigner) openIDConfiguration() ([]byte, error) {
+	return json.Marshal(map[string]any{
+		"issuer":                                t.issuer,
+		"jwks_uri":                              t.issuer + "/.well-known/jwks.json",
+		"subject_types_supported":               []string{"public"},
+		"id_token_signing_alg_values_supported": []string{"RS256"},
+		"response_types_supported":              []string{"code", "token"},
+		"scopes_supported":                      []string{"openid", "email", "phone", "profile"},
+		"claims_supported":                      []string{"sub", "cognito:username", "phone_number", "phone_number_verified", "token_use", "auth_time", "iss", "aud", "exp", "iat", "jti", "origin_jti"},
+	})
+}
+
+// newRefreshToken returns a new opaque refresh token and its hash, the form
+// in which it is stored.
+func newRefreshToken() (token, hash string) {
+	b := make([]byte, 48)
+	_, _ = rand.Read(b)
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, hashToken(token)
+}
+
+func hashToken(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// newUUID returns a random (version 4) UUID.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// newSessionID returns an opaque auth session string.
+func newSessionID() string {
+	b := make([]byte, 96)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
