@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // CodePlaceholder is replaced by the code in a message template. A template
@@ -22,7 +23,9 @@ const MinutesPlaceholder = "{minutes}"
 // DefaultTemplate is the message text used when none is configured.
 const DefaultTemplate = "Your sign-in code is {code}. It expires in {minutes} minutes."
 
-// maxTemplateLen keeps a message within a few SMS segments.
+// maxTemplateLen keeps a message within a few SMS segments. Lengths are
+// counted in characters, as CloudFormation's MaxLength of the template's
+// parameters counts them, not in bytes.
 const maxTemplateLen = 300
 
 // domainPattern accepts a host name for the WebOTP last line.
@@ -55,10 +58,10 @@ func NewTemplate(text, appName, webOTPDomain string, validity time.Duration) (Te
 	if !strings.Contains(text, CodePlaceholder) {
 		return Template{}, fmt.Errorf("%w: it must contain %s", ErrTemplate, CodePlaceholder)
 	}
-	if len(text) > maxTemplateLen {
+	if utf8.RuneCountInString(text) > maxTemplateLen {
 		return Template{}, fmt.Errorf("%w: it is longer than %d characters", ErrTemplate, maxTemplateLen)
 	}
-	if strings.ContainsAny(appName, "\r\n") || len(appName) > 40 {
+	if strings.ContainsAny(appName, "\r\n") || utf8.RuneCountInString(appName) > 40 {
 		return Template{}, fmt.Errorf("%w: it must be one line of at most 40 characters", ErrAppName)
 	}
 	if webOTPDomain != "" && !domainPattern.MatchString(webOTPDomain) {
