@@ -1,0 +1,20 @@
+// Package deploy checks template.yaml, the AWS SAM template that deploys
+// phonepass, without an AWS account. It has no code of its own: its tests
+// lint the template with cfn-lint, transform it offline with the
+// aws-sam-translator that `sam deploy` uses (transform.py), and assert on the
+// resulting CloudFormation that
+//
+//   - the one function serves all four Cognito triggers of the user pool, and
+//     only that pool may invoke it;
+//   - the app client allows custom authentication and refresh tokens only;
+//   - the function's role may publish SMS to phone numbers but not to topics,
+//     and write only to its own log group;
+//   - every variable of config.Names is a parameter mapped into the
+//     function's environment, with the code's default and no value the code
+//     would refuse, except the local-only PHONEPASS_DRY_RUN.
+//
+// The same checks run on copies of the template broken on purpose, each of
+// which must be caught. To check something new (a table, a variable), add a
+// check function to the list in checks_test.go and a broken copy that it
+// catches to the mutations in template_test.go.
+package deploy

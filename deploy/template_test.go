@@ -1,0 +1,198 @@
+package deploy
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/phonepass/phonepass/internal/testenv"
+)
+
+// mutation is a copy of template.yaml broken on purpose, and the check that
+// must catch it.
+type mutation struct {
+	name     string
+	edit     func(src string) (string, error)
+	caughtBy string
+}
+
+// replace returns an edit that replaces old, which must occur once, by new.
+func replace(old, new string) func(string) (string, error) {
+	return func(s string) (string, error) { return replaceOnce(s, old, new) }
+}
+
+// mutations are the broken copies; loadAll transforms them with template.yaml.
+var mutations = []mutation{
+	{"wrong trigger name", replace("        PreSignUp: !GetAtt PhonepassFunction.Arn", "        PreAuthentication: !GetAtt PhonepassFunction.Arn"), "triggers"},
+	{"trigger missing", replace("        VerifyAuthChallengeResponse: !GetAtt PhonepassFunction.Arn\n", ""), "triggers"},
+	{"password flow added", replace("        - ALLOW_CUSTOM_AUTH\n", "        - ALLOW_CUSTOM_AUTH\n        - ALLOW_USER_PASSWORD_AUTH\n"), "app client"},
+	{"srp flow instead of refresh", replace("        - ALLOW_REFRESH_TOKEN_AUTH\n", "        - ALLOW_USER_SRP_AUTH\n"), "app client"},
+	{"client secret", replace("GenerateSecret: false", "GenerateSecret: true"), "app client"},
+	{"user existence errors", replace("PreventUserExistenceErrors: ENABLED", "PreventUserExistenceErrors: LEGACY"), "app client"},
+	{"missing permission", func(s string) (string, error) { return removeResource(s, "PhonepassInvokePermission") }, "invoke permission"},
+	{"permission for any pool", replace("      SourceArn: !GetAtt PhonepassUserPool.Arn\n", ""), "invoke permission"},
+	{"topic publish allowed", replace("NotResource: arn:aws:sns:*:*:*", `Resource: "*"`), "role"},
+	{"all sns actions", replace("Action: sns:Publish", `Action: "sns:*"`), "role"},
+	{"logs anywhere", replace("Resource: !GetAtt PhonepassLogGroup.Arn", `Resource: "*"`), "role"},
+	{"basic execution policy", replace("      Policies:\n        - PolicyName: logs\n",
+		"      ManagedPolicyArns: [arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]\n      Policies:\n        - PolicyName: logs\n"), "role"},
+	{"mfa on", replace(`MfaConfiguration: "OFF"`, `MfaConfiguration: "OPTIONAL"`), "user pool"},
+	{"verification messages", replace("      MfaConfiguration:", "      AutoVerifiedAttributes: [phone_number]\n      MfaConfiguration:"), "user pool"},
+	{"email as username", replace("UsernameAttributes: [phone_number]", "UsernameAttributes: [email]"), "user pool"},
+	{"timeout at cognito's limit", replace("Timeout: 4", "Timeout: 5"), "function"},
+	{"go1.x build", replace("BuildMethod: makefile", "BuildMethod: go1.x"), "function"},
+	{"x86", replace("Architectures: [arm64]", "Architectures: [x86_64]"), "function"},
+	{"log group of another name", replace("LogGroupName: !Sub /aws/lambda/${AWS::StackName}-phonepass", "LogGroupName: !Sub /phonepass/${AWS::StackName}"), "log group"},
+	{"variable not mapped", replace("          PHONEPASS_APP_NAME: !Ref AppName\n", ""), "config mapping"},
+	{"dry run deployable", replace("          PHONEPASS_LOG_LEVEL: !Ref LogLevel\n", "          PHONEPASS_LOG_LEVEL: !Ref LogLevel\n          PHONEPASS_DRY_RUN: \"false\"\n"), "config mapping"},
+	{"unknown variable", replace("          PHONEPASS_LOG_LEVEL: !Ref LogLevel\n", "          PHONEPASS_LOG_LEVEL: !Ref LogLevel\n          PHONEPASS_COLOUR: !Ref LogLevel\n"), "config mapping"},
+	{"default differs from code", replace("    Default: \"6\"\n", "    Default: \"8\"\n"), "parameter values"},
+	{"range wider than code", replace("    MaxValue: 900\n", "    MaxValue: 1800\n"), "parameter values"},
+	{"sender id pattern dropped", replace("    AllowedPattern: '([A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*)?'\n", ""), "parameter values"},
+	{"table without ttl", replace("        Enabled: true\n", "        Enabled: false\n"), "send-limit table"},
+	{"table key renamed", replace("      KeySchema:\n        - AttributeName: pk\n", "      KeySchema:\n        - AttributeName: id\n"), "send-limit table"},
+	{"table always on", replace("    Condition: RateLimitingEnabled\n    DeletionPolicy: Delete\n", "    DeletionPolicy: Delete\n"), "send-limit table"},
+	{"all dynamodb actions", replace("Action: dynamodb:UpdateItem", `Action: "dynamodb:*"`), "role"},
+	{"every table", replace("Resource: !GetAtt RateLimitTable.Arn", `Resource: "*"`), "role"},
+	{"table not passed", replace("!If [RateLimitingEnabled, !Ref RateLimitTable, \"\"]", `""`), "config mapping"},
+	{"amplify config wrong key", replace(`"userPoolClientId":"${PhonepassUserPoolClient}"`, `"clientId":"${PhonepassUserPoolClient}"`), "outputs"},
+}
+
+func TestTemplatePassesChecks(t *testing.T) {
+	t.Parallel()
+	l := load(t)
+	for _, c := range checks {
+		t.Run(c.name, func(t *testing.T) {
+			if err := c.check(l.real); err != nil {
+				t.Errorf("got %v, want no error", err)
+			}
+		})
+	}
+}
+
+func TestMutationsAreCaught(t *testing.T) {
+	t.Parallel()
+	l := load(t)
+	for _, m := range mutations {
+		t.Run(m.name, func(t *testing.T) {
+			i := slices.IndexFunc(checks, func(c struct {
+				name  string
+				check func(*cfnTemplate) error
+			}) bool {
+				return c.name == m.caughtBy
+			})
+			if i < 0 {
+				t.Fatalf("no check named %q", m.caughtBy)
+			}
+			if err := checks[i].check(l.real); err != nil {
+				t.Fatalf("check %q fails on template.yaml itself (%v): the mutation would prove nothing", m.caughtBy, err)
+			}
+			err := checks[i].check(l.mutated[m.name])
+			if err == nil {
+				t.Fatalf("check %q: got no error on the broken copy, want one", m.caughtBy)
+			}
+			t.Logf("caught: %v", err)
+		})
+	}
+}
+
+// TestEveryCheckIsExercised makes sure that each check catches at least one
+// mutation, so that none of them passes everything.
+func TestEveryCheckIsExercised(t *testing.T) {
+	for _, c := range checks {
+		if !slices.ContainsFunc(mutations, func(m mutation) bool { return m.caughtBy == c.name }) {
+			t.Errorf("check %q: got no mutation that it must catch, want at least one", c.name)
+		}
+	}
+}
+
+// TestCfnLint lints template.yaml and a copy with a misspelt trigger in one
+// cfn-lint run: the first must be clean, the second must not.
+func TestCfnLint(t *testing.T) {
+	t.Parallel()
+	src, err := os.ReadFile(templatePath)
+	if err != nil {
+		t.Fatalf("read template: %v", err)
+	}
+	broken, err := replaceOnce(string(src), "DefineAuthChallenge: !GetAtt", "DefineAuthChalenge: !GetAtt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	brokenPath := filepath.Join(t.TempDir(), "broken.yaml")
+	if err := os.WriteFile(brokenPath, []byte(broken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	found := lintFindings(t, templatePath, brokenPath)
+	if got := found[templatePath]; len(got) > 0 {
+		t.Errorf("cfn-lint %s: got %d findings, want none:\n%s", templatePath, len(got), strings.Join(got, "\n"))
+	}
+	if got := found[brokenPath]; !slices.ContainsFunc(got, func(f string) bool { return strings.Contains(f, "DefineAuthChalenge") }) {
+		t.Errorf("cfn-lint on a misspelt trigger: got %q, want a finding naming DefineAuthChalenge", got)
+	}
+}
+
+// TestMakefileBuildsFunction checks that `sam build` (BuildMethod: makefile)
+// finds the build-PhonepassFunction target and that it builds the binary the
+// way provided.al2023 on arm64 needs it.
+func TestMakefileBuildsFunction(t *testing.T) {
+	mk := testenv.LookPath(t, "make", "install make (apt-get install make)")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	artifacts := "/sam/artifacts/dir"
+	cmd := exec.CommandContext(ctx, mk, "-n", "-C", "..", "build-"+functionID, "ARTIFACTS_DIR="+artifacts)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("make -n build-%s: %v: %s", functionID, err, out)
+	}
+	for _, want := range []string{"CGO_ENABLED=0", "GOOS=linux", "GOARCH=arm64", "-tags lambda.norpc", "-o " + artifacts + "/bootstrap"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("make -n build-%s: got %q, want it to contain %q", functionID, out, want)
+		}
+	}
+}
+
+// TestSAMConfig checks the defaults that samconfig.toml gives `sam deploy`.
+func TestSAMConfig(t *testing.T) {
+	f, err := os.Open("../samconfig.toml")
+	if err != nil {
+		t.Fatalf("open samconfig.toml: %v", err)
+	}
+	defer f.Close()
+	got := map[string]string{} // "table.key" -> value as written
+	table := ""
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		line := strings.TrimSpace(s.Text())
+		switch {
+		case line == "" || strings.HasPrefix(line, "#"):
+		case strings.HasPrefix(line, "["):
+			table = strings.Trim(line, "[]")
+		default:
+			k, v, ok := strings.Cut(line, "=")
+			if !ok {
+				t.Fatalf("samconfig.toml: got line %q, want key = value", line)
+			}
+			got[table+"."+strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	if err := s.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]string{
+		".version":                                    "0.1",
+		"default.global.parameters.stack_name":        `"phonepass"`,
+		"default.deploy.parameters.capabilities":      `"CAPABILITY_IAM"`,
+		"default.deploy.parameters.resolve_s3":        "true",
+		"default.deploy.parameters.confirm_changeset": "true",
+	} {
+		if got[key] != want {
+			t.Errorf("samconfig.toml %s: got %q, want %s", key, got[key], want)
+		}
+	}
+}
