@@ -24,6 +24,7 @@ command -v npm >/dev/null || missing "npm is not installed (apt-get install npm)
 [ -x "$CHROMIUM" ] || missing "$CHROMIUM is missing (make setup installs Debian's chromium)"
 [ -d examples/web/node_modules ] || missing "examples/web/node_modules is missing (make setup runs npm ci)"
 [ -d tests/browser/node_modules ] || missing "tests/browser/node_modules is missing (make setup runs npm ci)"
+ls cmd/localpool/*.go >/dev/null 2>&1 || missing "cmd/localpool is not in this checkout"
 
 mkdir -p "$ART"
 rm -f "$ART"/*.png

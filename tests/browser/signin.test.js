@@ -7,15 +7,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const BASE = process.env.PHONEPASS_URL;
-const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-artifacts', 'browser');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ARTIFACTS = join(ROOT, 'test-artifacts', 'browser');
+const DIST = join(ROOT, 'examples', 'web', 'dist');
 const IN_CI = process.env.CI === 'true';
 
 // The flags that let chromium run as root on this closed network.
@@ -71,6 +74,7 @@ describe('example sign-in page in chromium', { skip: !IN_CI && why ? why : false
     const page = await context.newPage();
     page.errors = [];
     page.on('pageerror', (err) => page.errors.push(err.message));
+    await fetch(BASE + '/_local/outbox', { method: 'DELETE' });
     await page.goto(BASE + '/');
     await page.evaluate(() => localStorage.clear());
     await page.reload();
@@ -268,5 +272,34 @@ describe('example sign-in page in chromium', { skip: !IN_CI && why ? why : false
     await signOut(page);
     assert.deepEqual(page.errors, [], 'uncaught errors on the page');
     await page.close();
+  });
+
+  test('served by anything but the local pool, the page shows no outbox', async () => {
+    // A plain static server, as a deployed site would be: no /_local/ paths.
+    const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+    const server = createServer(async (req, res) => {
+      const path = normalize(new URL(req.url, 'http://x').pathname); // absolute: no way above DIST
+      let file = join(DIST, path === '/' ? 'index.html' : path);
+      let body;
+      try {
+        body = await readFile(file);
+      } catch {
+        file = join(DIST, 'index.html'); // the usual single-page fallback
+        body = await readFile(file);
+      }
+      res.writeHead(200, { 'content-type': types[extname(file)] || 'application/octet-stream' });
+      res.end(body);
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const page = await context.newPage();
+      await page.goto(`http://127.0.0.1:${server.address().port}/`);
+      await page.locator('#error', { hasText: 'No user pool configured' }).waitFor();
+      assert.ok(await page.isHidden('#outbox'), 'the outbox panel is shown on a page not served by the local pool');
+      await screenshot(page, 'not-local-pool');
+      await page.close();
+    } finally {
+      server.close();
+    }
   });
 });

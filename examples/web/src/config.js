@@ -2,6 +2,12 @@
 // from Vite env variables (see .env.example); the local pool serves its own
 // at /_local/config, so the page it serves needs no settings at all.
 
+/** LOCAL_POOL_DEFAULTS are the ids the local pool uses unless told otherwise. */
+export const LOCAL_POOL_DEFAULTS = {
+  userPoolId: 'us-east-1_phonepass',
+  userPoolClientId: 'phonepasslocalappclient001',
+};
+
 /**
  * loadConfig returns { userPoolId, userPoolClientId, endpoint } or throws an
  * Error saying what is missing. endpoint is empty for real Cognito.
@@ -14,7 +20,11 @@ export async function loadConfig(env = import.meta.env) {
       endpoint: env.VITE_COGNITO_ENDPOINT || '',
     };
   }
-  const local = await fetchLocal('_local/config');
+  let local = await fetchLocal('_local/config');
+  if (!local && (await fetchLocal('_local/outbox'))) {
+    // A local pool without /_local/config: it runs with its default ids.
+    local = LOCAL_POOL_DEFAULTS;
+  }
   const c = local?.Auth?.Cognito ?? local ?? {};
   const userPoolId = c.userPoolId;
   const userPoolClientId = c.userPoolClientId ?? c.clientId;
@@ -33,8 +43,8 @@ export async function loadConfig(env = import.meta.env) {
 
 /**
  * fetchLocal fetches a local-pool-only path relative to base (the pool's
- * endpoint, or the page itself) and returns its JSON, or undefined when the page is not served by the local pool (a 404,
- * an HTML fallback page, no server at all).
+ * endpoint, or the page itself) and returns its JSON, or undefined when
+ * there is no local pool there (a 404, an HTML fallback page, no server).
  */
 export async function fetchLocal(path, base = document.baseURI, init = {}) {
   try {

@@ -47,6 +47,8 @@ let challengeAt = 0; // when it arrived, in ms
 let ticker = 0; // the countdown's interval
 let webOTP = null; // AbortController of a pending WebOTP request
 
+const OUTBOX_SHOWN = 10; // newest messages listed in the outbox panel
+
 // ---- Sign in or sign up, in one step -------------------------------------
 
 /** startSignIn asks Cognito for a code challenge for phone. */
@@ -215,6 +217,7 @@ async function showSignedIn() {
   ui.doneExpiry.dateTime = exp.toISOString();
   const minutes = Math.max(0, Math.round((exp - Date.now()) / 60000));
   ui.doneExpiry.textContent = `${exp.toLocaleTimeString()} (in ${plural(minutes, 'minute')})`;
+  setStatus('');
   show('done', ui.doneHeading);
 }
 
@@ -233,7 +236,7 @@ ui.phoneForm.addEventListener('submit', (ev) => {
     setStatus(`Sending a code to ${phone}…`);
     await handleResult(await signInOrSignUp(phone));
     if (ui.steps.code.hidden) return ui.doneHeading;
-    setStatus(`We sent a code to ${challenge.phone}.`);
+    setStatus('Code sent. A text message can take a few seconds to arrive.');
     return ui.code;
   });
 });
@@ -311,7 +314,7 @@ async function startOutbox(base) {
     const key = messages.map((m) => m.id).join(',');
     if (key === shown) return; // leave the list (and focus in it) alone
     shown = key;
-    ui.outboxList.replaceChildren(...messages.slice().reverse().map(outboxItem));
+    ui.outboxList.replaceChildren(...messages.slice(-OUTBOX_SHOWN).reverse().map(outboxItem));
     ui.outboxEmpty.hidden = messages.length > 0;
   };
   render(first.messages);
