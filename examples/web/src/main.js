@@ -148,7 +148,6 @@ async function handleResult(result) {
   challenge = readChallenge(result.nextStep.additionalInfo);
   challengeAt = Date.now();
   ui.maskedPhone.textContent = challenge.phone;
-  ui.code.maxLength = challenge.codeLength;
   if (ui.steps.code.hidden) {
     show('code');
     listenForWebOTP();
@@ -309,12 +308,19 @@ async function startOutbox(base) {
   const first = await fetchLocal('_local/outbox', base);
   if (!Array.isArray(first?.messages)) return;
   ui.outbox.hidden = false;
-  let shown = '';
+  let newest = -1; // id of the newest message listed
   const render = (messages) => {
-    const key = messages.map((m) => m.id).join(',');
-    if (key === shown) return; // leave the list (and focus in it) alone
-    shown = key;
-    ui.outboxList.replaceChildren(...messages.slice(-OUTBOX_SHOWN).reverse().map(outboxItem));
+    const last = Number(messages.at(-1)?.id ?? -1);
+    if (messages.length === 0 || Number(messages[0].id) > newest) {
+      ui.outboxList.replaceChildren(); // cleared (maybe refilled since)
+    }
+    if (last !== newest) {
+      // Add only what is new at the top, so that screen readers announce
+      // just the new text and focus in the list stays where it is.
+      for (const m of messages.filter((m) => Number(m.id) > newest)) ui.outboxList.prepend(outboxItem(m));
+      while (ui.outboxList.children.length > OUTBOX_SHOWN) ui.outboxList.lastElementChild.remove();
+    }
+    newest = last;
     ui.outboxEmpty.hidden = messages.length > 0;
   };
   render(first.messages);
