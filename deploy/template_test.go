@@ -1,8 +1,8 @@
 package deploy
 
 import (
-	"bufio"
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -157,42 +157,44 @@ func TestMakefileBuildsFunction(t *testing.T) {
 	}
 }
 
-// TestSAMConfig checks the defaults that samconfig.toml gives `sam deploy`.
+// TestSAMConfig reads samconfig.toml with Python's TOML parser and checks
+// the defaults it gives `sam deploy` and `sam local`.
 func TestSAMConfig(t *testing.T) {
-	f, err := os.Open("../samconfig.toml")
+	py := testenv.LookPath(t, "python3", installPython)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	const dump = "import json, sys, tomllib; json.dump(tomllib.load(open(sys.argv[1], 'rb')), sys.stdout)"
+	out, err := exec.CommandContext(ctx, py, "-c", dump, "../samconfig.toml").Output()
 	if err != nil {
-		t.Fatalf("open samconfig.toml: %v", err)
+		t.Fatalf("parse samconfig.toml: %v", err)
 	}
-	defer f.Close()
-	got := map[string]string{} // "table.key" -> value as written
-	table := ""
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		line := strings.TrimSpace(s.Text())
-		switch {
-		case line == "" || strings.HasPrefix(line, "#"):
-		case strings.HasPrefix(line, "["):
-			table = strings.Trim(line, "[]")
-		default:
-			k, v, ok := strings.Cut(line, "=")
-			if !ok {
-				t.Fatalf("samconfig.toml: got line %q, want key = value", line)
+	var doc map[string]any
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatalf("samconfig.toml as JSON: %v", err)
+	}
+	got := map[string]any{} // dotted key -> value
+	var flatten func(prefix string, m map[string]any)
+	flatten = func(prefix string, m map[string]any) {
+		for k, v := range m {
+			if sub, ok := v.(map[string]any); ok {
+				flatten(prefix+k+".", sub)
+			} else {
+				got[prefix+k] = v
 			}
-			got[table+"."+strings.TrimSpace(k)] = strings.TrimSpace(v)
 		}
 	}
-	if err := s.Err(); err != nil {
-		t.Fatal(err)
-	}
-	for key, want := range map[string]string{
-		".version":                                    "0.1",
-		"default.global.parameters.stack_name":        `"phonepass"`,
-		"default.deploy.parameters.capabilities":      `"CAPABILITY_IAM"`,
-		"default.deploy.parameters.resolve_s3":        "true",
-		"default.deploy.parameters.confirm_changeset": "true",
+	flatten("", doc)
+	for key, want := range map[string]any{
+		"version":                                                   0.1,
+		"default.global.parameters.stack_name":                      "phonepass",
+		"default.deploy.parameters.capabilities":                    "CAPABILITY_IAM",
+		"default.deploy.parameters.resolve_s3":                      true,
+		"default.deploy.parameters.confirm_changeset":               true,
+		"default.local_invoke.parameters.parameter_overrides":       "RateLimiting=Disabled",
+		"default.local_start_lambda.parameters.parameter_overrides": "RateLimiting=Disabled",
 	} {
 		if got[key] != want {
-			t.Errorf("samconfig.toml %s: got %q, want %s", key, got[key], want)
+			t.Errorf("samconfig.toml %s: got %v, want %v", key, got[key], want)
 		}
 	}
 }
