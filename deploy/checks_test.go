@@ -43,9 +43,10 @@ var cognitoTriggers = []string{"PreSignUp", "DefineAuthChallenge", "CreateAuthCh
 // wantAuthFlows are the app client's ExplicitAuthFlows, exactly.
 var wantAuthFlows = []string{"ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
 
-// smsOnly is the NotResource of the sns:Publish statement: every SNS ARN, so
-// that only direct publishing to phone numbers (which has no ARN) is allowed.
-const smsOnly = "arn:aws:sns:*:*:*"
+// smsOnly is the NotResource of the sns:Publish statement: every SNS ARN
+// (in any partition, hence the Fn::Sub), so that only direct publishing to
+// phone numbers, which has no ARN, is allowed.
+const smsOnly = "arn:${AWS::Partition}:sns:*:*:*"
 
 // rateLimitTableID is the DynamoDB table of the send limiter (package
 // ratelimit), created unless the RateLimiting parameter is Disabled.
@@ -70,7 +71,7 @@ var localOnly = map[string]string{
 // rather than the function's environment.
 var infraParameters = []string{
 	"DeletionProtection", "AuthSessionValidityMinutes", "AccessTokenValidityMinutes",
-	"IdTokenValidityMinutes", "RefreshTokenValidityDays", "LogRetentionDays", "RateLimiting",
+	"IdTokenValidityMinutes", "RefreshTokenValidityDays", "LogRetentionDays", "RateLimiting", "UserPoolTier",
 }
 
 // function returns the one Lambda function, which must be functionID.
@@ -202,6 +203,11 @@ func checkUserPool(c *cfnTemplate) error {
 	if len(mechs) != 1 || mechs[0].(map[string]any)["Name"] != "admin_only" {
 		errs = append(errs, fmt.Errorf("AccountRecoverySetting: got %v, want admin_only alone", p["AccountRecoverySetting"]))
 	}
+	if err := wantParameter(c, p["UserPoolTier"], "UserPoolTier"); err != nil {
+		errs = append(errs, fmt.Errorf("UserPoolTier: %w", err))
+	} else if d := c.Parameters["UserPoolTier"].Default; d != "LITE" {
+		errs = append(errs, fmt.Errorf("parameter UserPoolTier: got default %v, want LITE (all phonepass needs, lowest price)", d))
+	}
 	if err := wantParameter(c, p["DeletionProtection"], "DeletionProtection"); err != nil {
 		errs = append(errs, err)
 	} else {
@@ -297,8 +303,11 @@ func snsRule(_ *cfnTemplate, action string, s statement) error {
 	if s["Resource"] != nil {
 		return fmt.Errorf("sns:Publish on Resource %v allows publishing to topics, want NotResource %s only", s["Resource"], smsOnly)
 	}
-	nr, ok := stringList(s["NotResource"])
-	if !ok || !slices.Equal(nr, []string{smsOnly}) {
+	nr, ok := sub(s["NotResource"])
+	if list, isList := s["NotResource"].([]any); isList && len(list) == 1 {
+		nr, ok = sub(list[0])
+	}
+	if !ok || nr != smsOnly {
 		return fmt.Errorf("sns:Publish with NotResource %v, want exactly %s (no topics)", s["NotResource"], smsOnly)
 	}
 	return nil
