@@ -284,7 +284,7 @@ func wantParameter(c *cfnTemplate, v any, name string) error {
 type statement map[string]any
 
 // roleRule checks the actions of one service in an Allow statement of the
-// function's role. Issue 7's DynamoDB table gets a "dynamodb" rule here.
+// function's role. A new AWS service the function uses gets a rule here.
 type roleRule func(c *cfnTemplate, action string, s statement) error
 
 // roleRules are the only services the function's role may use.
@@ -322,10 +322,7 @@ func logsRule(c *cfnTemplate, action string, s statement) error {
 	if err != nil {
 		return err
 	}
-	res, _ := s["Resource"].([]any)
-	if s["Resource"] != nil && res == nil {
-		res = []any{s["Resource"]}
-	}
+	res, _ := stringListOrValues(s["Resource"])
 	if len(res) == 0 || s["NotResource"] != nil {
 		return fmt.Errorf("%s on %v / NotResource %v, want Resource the ARN of %s", action, s["Resource"], s["NotResource"], group)
 	}
