@@ -53,9 +53,9 @@ type Event struct {
 	File string
 	// About says in a few words what the event is.
 	About string
-	// TimeDependent is true for an event whose answer depends on the time it
-	// is handled: it is what its file says only within about three minutes
-	// of the time it was made.
+	// TimeDependent is true for an event whose handling depends on the time
+	// it is handled: it takes the path its file name says only within
+	// ValidFor of the time it was made.
 	TimeDependent bool
 	// JSON is the event, indented, ending in a new line.
 	JSON []byte
@@ -129,7 +129,7 @@ func Generate(now time.Time) ([]Event, error) {
 			g.createEvent([]sessionEntry{wrong1}, map[string]string{triggers.ClientMetadataAction: triggers.ActionResend})},
 		{"verify-right.json", "VerifyAuthChallengeResponse with the right code " + Code + ": answer correct", true,
 			g.verify(private, Code)},
-		{"verify-wrong.json", "VerifyAuthChallengeResponse with a wrong code: answer not correct", false,
+		{"verify-wrong.json", "VerifyAuthChallengeResponse with a wrong code: answer not correct", true,
 			g.verify(private, WrongCode)},
 		{"unsupported-trigger.json", "A CustomMessage event, which phonepass does not serve: error naming the trigger source", false,
 			g.customMessage()},

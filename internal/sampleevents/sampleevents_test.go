@@ -150,7 +150,7 @@ func TestGenerateNow(t *testing.T) {
 			}
 		}
 	}
-	want := map[string]bool{"create-retry.json": true, "verify-right.json": true}
+	want := map[string]bool{"create-retry.json": true, "verify-right.json": true, "verify-wrong.json": true}
 	if !reflect.DeepEqual(timed, want) {
 		t.Errorf("time-dependent events: got %v, want %v", timed, want)
 	}
