@@ -25,8 +25,10 @@ const (
 	AttrExpiresAt = "expiresAt"
 )
 
-// DefaultDynamoDBTimeout bounds each DynamoDB call.
-const DefaultDynamoDBTimeout = time.Second
+// DefaultDynamoDBTimeout bounds each Take. With the SMS timeout (3 s by
+// default) it keeps CreateAuthChallenge inside the function's 4-second
+// timeout and Cognito's 5 seconds.
+const DefaultDynamoDBTimeout = 500 * time.Millisecond
 
 // ttlSlack keeps a counter a while past its window, since DynamoDB deletes
 // expired items only eventually and a reader must never see a reset early.
