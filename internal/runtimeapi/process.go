@@ -115,12 +115,17 @@ type Output struct {
 	mu      sync.Mutex
 	b       strings.Builder
 	dropped int
+	changed chan struct{} // closed by the next Write, if an Await waits
 }
 
 // Write keeps p while there is room and counts the rest.
 func (o *Output) Write(p []byte) (int, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	if o.changed != nil {
+		close(o.changed)
+		o.changed = nil
+	}
 	room := MaxOutput - o.b.Len()
 	if room < len(p) {
 		o.b.Write(p[:max(room, 0)])
@@ -129,6 +134,33 @@ func (o *Output) Write(p []byte) (int, error) {
 	}
 	o.b.Write(p)
 	return len(p), nil
+}
+
+// Await waits at most timeout for ok to hold for the output kept so far,
+// and returns that output and whether ok held. A process's output reaches
+// its Output through a pipe, a little after the process wrote it: a test
+// that expects a line awaits it.
+func (o *Output) Await(timeout time.Duration, ok func(string) bool) (string, bool) {
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	for {
+		o.mu.Lock()
+		s := o.b.String()
+		if o.changed == nil {
+			o.changed = make(chan struct{})
+		}
+		ch := o.changed
+		o.mu.Unlock()
+		if ok(s) {
+			return s, true
+		}
+		select {
+		case <-ch:
+		case <-t.C:
+			s = o.String()
+			return s, ok(s)
+		}
+	}
 }
 
 // String returns everything kept so far.

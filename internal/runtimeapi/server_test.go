@@ -131,8 +131,9 @@ func TestInvokeThroughAWSLambdaGo(t *testing.T) {
 			t.Errorf("deadline: got %d ms away, want within the 4000 ms time-out", out.DeadlineIn)
 		}
 	}
-	if got := strings.Count(p.Stdout().String(), "handled "); got != 3 {
-		t.Errorf("captured stdout has %d handled lines, want 3:\n%s", got, p.Stdout())
+	stdout, ok := p.Stdout().Await(5*time.Second, func(s string) bool { return strings.Count(s, "handled ") >= 3 })
+	if got := strings.Count(stdout, "handled "); !ok || got != 3 {
+		t.Errorf("captured stdout has %d handled lines, want 3:\n%s", got, stdout)
 	}
 }
 
@@ -311,6 +312,27 @@ func TestParseError(t *testing.T) {
 				t.Errorf("got %q/%q, want %q/%q", got.ErrorMessage, got.ErrorType, tc.wantMsg, tc.wantType)
 			}
 		})
+	}
+}
+
+func TestOutputAwait(t *testing.T) {
+	var o Output
+	go func() {
+		for _, w := range []string{"one ", "two ", "three"} {
+			time.Sleep(20 * time.Millisecond)
+			_, _ = o.Write([]byte(w))
+		}
+	}()
+	got, ok := o.Await(5*time.Second, func(s string) bool { return strings.HasSuffix(s, "three") })
+	if !ok || got != "one two three" {
+		t.Errorf("Await: got %q, %v, want %q, true", got, ok, "one two three")
+	}
+	start := time.Now()
+	if _, ok := o.Await(50*time.Millisecond, func(s string) bool { return strings.Contains(s, "four") }); ok {
+		t.Errorf("Await for text never written: got true, want false")
+	}
+	if d := time.Since(start); d < 50*time.Millisecond || d > 2*time.Second {
+		t.Errorf("Await for text never written took %s, want about 50ms", d)
 	}
 }
 
