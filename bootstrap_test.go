@@ -334,6 +334,81 @@ func testSampleEvents(t *testing.T, bin string) {
 		}
 	})
 
+	t.Run("a whole sign-in with the code from the SMS", func(t *testing.T) {
+		invoke := func(name string, edit func(ev map[string]any), outcome string) map[string]any {
+			t.Helper()
+			b, err := os.ReadFile(filepath.Join("events", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ev map[string]any
+			if err := json.Unmarshal(b, &ev); err != nil {
+				t.Fatal(err)
+			}
+			edit(ev)
+			payload, _ := json.Marshal(ev)
+			outcomes = append(outcomes, outcome)
+			resp, lerr, err := srv.Invoke(ctx, payload)
+			if err != nil || lerr != nil {
+				t.Fatalf("%s: invoke: %v / %v", name, err, lerr)
+			}
+			var out map[string]any
+			if err := json.Unmarshal(resp, &out); err != nil {
+				t.Fatalf("%s: response %q: %v", name, resp, err)
+			}
+			return out
+		}
+		request := func(ev map[string]any) map[string]any { return ev["request"].(map[string]any) }
+		entry := func(ok bool, meta any) any {
+			return map[string]any{"challengeName": "CUSTOM_CHALLENGE", "challengeResult": ok, "challengeMetadata": meta}
+		}
+
+		before := p.Stderr().Len()
+		first := invoke("create-first.json", func(map[string]any) {}, "sent")
+		all, _ := p.Stderr().Await(3*time.Second, func(s string) bool { return smsLine.MatchString(s[before:]) })
+		m := smsLine.FindStringSubmatch(all[before:])
+		if m == nil {
+			t.Fatalf("no SMS printed for create-first.json")
+		}
+		code := m[2]
+		sent = append(sent, code)
+		meta := get(first, "response.challengeMetadata")
+		private := get(first, "response.privateChallengeParameters")
+
+		wrong := invoke("verify-wrong.json", func(ev map[string]any) {
+			request(ev)["privateChallengeParameters"] = private
+			request(ev)["challengeAnswer"] = strings.Map(func(r rune) rune { return '0' + (r-'0'+1)%10 }, code)
+		}, "wrong")
+		if get(wrong, "response.answerCorrect") != false {
+			t.Fatalf("a wrong code was accepted")
+		}
+		again := invoke("define-retry.json", func(ev map[string]any) {
+			request(ev)["session"] = []any{entry(false, meta)}
+		}, "challenge")
+		if get(again, "response.challengeName") != "CUSTOM_CHALLENGE" {
+			t.Fatalf("define after a wrong answer: got %v, want CUSTOM_CHALLENGE", get(again, "response"))
+		}
+		retry := invoke("create-retry.json", func(ev map[string]any) {
+			request(ev)["session"] = []any{entry(false, meta)}
+		}, "reused")
+		if get(retry, "response.challengeMetadata") != meta {
+			t.Fatalf("retry round: got metadata %v, want the first round's", get(retry, "response.challengeMetadata"))
+		}
+		right := invoke("verify-right.json", func(ev map[string]any) {
+			request(ev)["privateChallengeParameters"] = get(retry, "response.privateChallengeParameters")
+			request(ev)["challengeAnswer"] = " " + code + "\n"
+		}, "correct")
+		if get(right, "response.answerCorrect") != true {
+			t.Fatalf("the code from the SMS was refused")
+		}
+		done := invoke("define-correct.json", func(ev map[string]any) {
+			request(ev)["session"] = []any{entry(false, meta), entry(true, meta)}
+		}, "tokens")
+		if get(done, "response.issueTokens") != true {
+			t.Fatalf("define after the right answer: got %v, want issueTokens", get(done, "response"))
+		}
+	})
+
 	t.Run("logs", func(t *testing.T) {
 		if len(outcomes) <= len(files) {
 			t.Skip("the log check needs the whole run: the sample events, expired and invalid events")
@@ -343,8 +418,8 @@ func testSampleEvents(t *testing.T, bin string) {
 			return strings.Count(s, `"msg":"invocation"`) >= len(outcomes)
 		})
 		checkLogs(t, stdout, outcomes, sent)
-		if n := strings.Count(p.Stderr().String(), "SMS to "+sampleevents.Phone); n != 2 {
-			t.Errorf("stderr has %d dry-run SMS, want 2 (create-first and create-resend)", n)
+		if n := strings.Count(p.Stderr().String(), "SMS to "+sampleevents.Phone); n != len(sent) {
+			t.Errorf("stderr has %d dry-run SMS, want %d (create-first twice and create-resend)", n, len(sent))
 		}
 	})
 }
