@@ -1,7 +1,8 @@
 // Command bootstrap is the phonepass Lambda function: one handler for the
 // four Amazon Cognito custom-authentication triggers. It only wires things:
 // configuration from the environment, one logger, one SNS client, the
-// DynamoDB send limiter when its table is configured, and the
+// DynamoDB send limiter when its table is configured (an in-memory one for
+// dry runs under sam local, where the table is out of reach), and the
 // triggers.Handler given to the Lambda runtime.
 package main
 
@@ -67,7 +68,15 @@ func setup(ctx context.Context) (*triggers.Handler, error) {
 	}
 
 	var opts []triggers.Option
-	if cfg.RateLimitTable != "" {
+	switch {
+	case cfg.DryRun:
+		// Under sam local the stack's table is out of reach: count in memory.
+		l, err := ratelimit.NewMemory(cfg.RateLimit)
+		if err != nil {
+			return nil, fmt.Errorf("rate limit: %w", err)
+		}
+		opts = append(opts, triggers.WithLimiter(l))
+	case cfg.RateLimitTable != "":
 		c, err := loadAWS()
 		if err != nil {
 			return nil, err
