@@ -1,0 +1,368 @@
+// Command phonepass-bench measures phonepass against its performance
+// budget and prints a Markdown table, which it also writes to a file:
+//
+//	make bench
+//
+// builds the deployed arm64 bootstrap (for its size) and one for this
+// machine (to run), then runs this command from the repository root. It
+// runs the Go benchmarks of the warm triggers and of the cold-start set-up,
+// starts the bootstrap cold many times through a Lambda Runtime API server,
+// traces its package initialization, counts RS256 signatures per second and
+// runs complete sign-ins against the local pool on loopback.
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/phonepass/phonepass/bench"
+)
+
+// Budgets from issue 6.
+const (
+	budgetTrigger     = 30 * time.Microsecond
+	budgetSignIn      = 150 * time.Microsecond
+	budgetAllocs      = 10 // "a handful"
+	budgetColdStart   = 20 * time.Millisecond
+	budgetBinary      = 10_000_000
+	budgetRSS         = 30_000_000
+	budgetSignInsPerS = 500
+	budgetP99         = 50 * time.Millisecond
+)
+
+type options struct {
+	arm64, host, out                  string
+	count                             int
+	benchtime                         string
+	runs                              int
+	clients, users, maxSignIns, warm  int
+	duration, rsDuration              time.Duration
+	skipGo, skipCold, skipLoad, quick bool
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(os.Stderr, "phonepass-bench: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func parse(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("phonepass-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.arm64, "arm64", "build/bootstrap", "the deployed arm64 bootstrap (make build), for its size")
+	fs.StringVar(&o.host, "host", "bench/out/bootstrap", "a bootstrap built for this machine with the same flags, to run")
+	fs.StringVar(&o.out, "out", "bench/out/results.md", "file to write the results to")
+	fs.IntVar(&o.count, "count", 5, "runs of each Go benchmark (go test -count); the median is reported")
+	fs.StringVar(&o.benchtime, "benchtime", "1s", "go test -benchtime")
+	fs.IntVar(&o.runs, "runs", 50, "cold starts of the bootstrap")
+	fs.IntVar(&o.clients, "clients", 16, "concurrent clients of the load run")
+	fs.IntVar(&o.users, "users", 1000, "phone numbers signed up for the load run")
+	fs.IntVar(&o.maxSignIns, "max-signins", 20000, "bound on the sign-ins of the load run")
+	fs.IntVar(&o.warm, "warmup", 500, "sign-ins before the load run is measured")
+	fs.DurationVar(&o.duration, "duration", 10*time.Second, "bound on the time of the load run")
+	fs.DurationVar(&o.rsDuration, "rs256-duration", 2*time.Second, "time to count RS256 signatures for, each of one core and all cores")
+	fs.BoolVar(&o.skipGo, "skip-go", false, "skip the Go benchmarks")
+	fs.BoolVar(&o.skipCold, "skip-cold", false, "skip the binary size and cold starts")
+	fs.BoolVar(&o.skipLoad, "skip-load", false, "skip the RS256 count and the load run")
+	fs.BoolVar(&o.quick, "quick", false, "a fast, rough run: -count 1 -benchtime 2000x -runs 5 -duration 2s -max-signins 1000 -warmup 50 -rs256-duration 200ms")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if o.quick {
+		o.count, o.benchtime, o.runs, o.duration, o.maxSignIns, o.warm, o.rsDuration = 1, "2000x", 5, 2*time.Second, 1000, 50, 200*time.Millisecond
+	}
+	if o.count < 1 || o.runs < 1 || o.runs > 1000 {
+		return o, fmt.Errorf("-count %d and -runs %d must be at least 1 (runs at most 1000)", o.count, o.runs)
+	}
+	return o, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parse(args, stderr)
+	if err != nil {
+		return err
+	}
+	progress := func(format string, a ...any) { fmt.Fprintf(stderr, "phonepass-bench: "+format+"\n", a...) }
+	started := time.Now()
+	load0 := loadAvg()
+	var rows []bench.Row
+	var notes []string
+
+	if !o.skipGo {
+		progress("Go benchmarks: go test -run=NONE -bench=. -benchmem -count=%d -benchtime=%s ./triggers/ ./bench/", o.count, o.benchtime)
+		bs, err := goBench(ctx, o.count, o.benchtime)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, goRows(bs)...)
+	}
+	if !o.skipCold {
+		progress("binary size of %s", o.arm64)
+		r, err := binaryRow(o.arm64)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, r)
+		progress("%d cold starts of %s", o.runs, o.host)
+		cr, n, err := coldRows(ctx, o.host, o.runs)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, cr...)
+		notes = append(notes, n...)
+	}
+	if !o.skipLoad {
+		progress("RS256 signatures, %s on one core and %s on all", o.rsDuration, o.rsDuration)
+		progress("load run: %d clients, %d users, at most %d sign-ins or %s", o.clients, o.users, o.maxSignIns, o.duration)
+		lr, n, err := loadRows(ctx, o)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, lr...)
+		notes = append(notes, n...)
+	}
+
+	var b strings.Builder
+	fmt.Fprintf(&b, "# phonepass benchmark results\n\n")
+	fmt.Fprintf(&b, "Run %s, %s in all. %s\n\n", started.UTC().Format("2006-01-02 15:04 UTC"), time.Since(started).Round(time.Second), machine())
+	fmt.Fprintf(&b, "Load average (1, 5, 15 min) at start: %s; at end: %s.\n\n", load0, loadAvg())
+	b.WriteString(bench.Markdown(rows))
+	if len(notes) > 0 {
+		b.WriteString("\n")
+		for _, n := range notes {
+			b.WriteString("- " + n + "\n")
+		}
+	}
+	fmt.Fprint(stdout, b.String())
+	if o.out != "" {
+		if err := os.MkdirAll(filepath.Dir(o.out), 0o755); err != nil {
+			return fmt.Errorf("results: %w", err)
+		}
+		if err := os.WriteFile(o.out, []byte(b.String()), 0o644); err != nil {
+			return fmt.Errorf("results: %w", err)
+		}
+		progress("wrote %s", o.out)
+	}
+	return nil
+}
+
+// goBench runs the Go benchmarks and parses their output.
+func goBench(ctx context.Context, count int, benchtime string) ([]bench.GoBench, error) {
+	cmd := exec.CommandContext(ctx, "go", "test", "-run=NONE", "-bench=.", "-benchmem",
+		"-count="+strconv.Itoa(count), "-benchtime="+benchtime, "./triggers/", "./bench/")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("go test -bench: %w\n%s%s", err, out.String(), errb.String())
+	}
+	return bench.ParseGoBench(&out)
+}
+
+func goRows(bs []bench.GoBench) []bench.Row {
+	var rows []bench.Row
+	for _, g := range bs {
+		name := strings.TrimPrefix(g.Name, "Benchmark")
+		d := time.Duration(g.NsPerOp)
+		spread := fmt.Sprintf("median of %d; %.0f B, %.0f allocs per op", g.Runs, g.BytesPerOp, g.AllocsPerOp)
+		if g.Runs > 1 {
+			lo, hi := minMax(g.NsRuns)
+			spread = fmt.Sprintf("median of %d (%s to %s); %.0f B, %.0f allocs per op", g.Runs,
+				bench.FormatDuration(time.Duration(lo)), bench.FormatDuration(time.Duration(hi)), g.BytesPerOp, g.AllocsPerOp)
+		}
+		r := bench.Row{What: "warm " + name, Value: bench.FormatDuration(d), Detail: spread}
+		switch {
+		case strings.HasPrefix(name, "Trigger/"):
+			r.What = "warm trigger " + strings.TrimPrefix(name, "Trigger/")
+			r.Budget = fmt.Sprintf("< %s, ≤ %d allocs", bench.FormatDuration(budgetTrigger), budgetAllocs)
+			r.Verdict = bench.Verdict(d < budgetTrigger && g.AllocsPerOp <= budgetAllocs)
+			if d < budgetTrigger && g.AllocsPerOp > budgetAllocs {
+				r.Verdict = "within time, over allocs"
+			}
+		case strings.HasPrefix(name, "SignIn/"):
+			r.What = "whole sign-in, 4 invocations, " + strings.TrimPrefix(name, "SignIn/")
+			r.Budget = "< " + bench.FormatDuration(budgetSignIn)
+			r.Verdict = bench.Verdict(d < budgetSignIn)
+		case strings.HasPrefix(name, "Setup/"):
+			r.What = "init piece " + strings.TrimPrefix(name, "Setup/") + " (warm, in-process)"
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+func minMax(vs []float64) (lo, hi float64) {
+	lo, hi = vs[0], vs[0]
+	for _, v := range vs {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	return lo, hi
+}
+
+func binaryRow(path string) (bench.Row, error) {
+	b, err := bench.InspectBinary(path)
+	if err != nil {
+		return bench.Row{}, fmt.Errorf("%w (run make build first)", err)
+	}
+	detail := b.Arch
+	if b.Stripped {
+		detail += ", stripped"
+	} else {
+		detail += ", NOT stripped"
+	}
+	return bench.Row{What: "bootstrap size (" + path + ")", Value: bench.FormatMB(b.Size), Detail: detail,
+		Budget: "< " + bench.FormatMB(budgetBinary), Verdict: bench.Verdict(b.Size < budgetBinary && b.Arch == "EM_AARCH64")}, nil
+}
+
+func coldRows(ctx context.Context, path string, runs int) ([]bench.Row, []string, error) {
+	if _, err := bench.InspectBinary(path); err != nil {
+		return nil, nil, fmt.Errorf("%w (make bench builds it)", err)
+	}
+	event, err := bench.FirstEvent()
+	if err != nil {
+		return nil, nil, err
+	}
+	env := bench.LambdaEnv()
+	// One start not counted: page cache, file system.
+	if _, err := bench.ColdStart(ctx, path, env, event, 1); err != nil {
+		return nil, nil, err
+	}
+	rs, err := bench.ColdStart(ctx, path, env, event, runs)
+	if err != nil {
+		return nil, nil, err
+	}
+	var first, warm, exec []time.Duration
+	var hwm, maxrss int64
+	var hwms []float64
+	for _, r := range rs {
+		first, warm, exec = append(first, r.FirstResponse), append(warm, r.Warm), append(exec, r.Exec)
+		hwm, maxrss = max(hwm, r.PeakRSS), max(maxrss, r.MaxRSS)
+		hwms = append(hwms, float64(r.PeakRSS))
+	}
+	fs, ws, es := bench.Summarize(first), bench.Summarize(warm), bench.Summarize(exec)
+	init := fs.P50 - ws.P50
+	tr, err := bench.TraceInit(ctx, path, env, event)
+	if err != nil {
+		return nil, nil, err
+	}
+	var top []string
+	for _, p := range tr.Top(5) {
+		top = append(top, fmt.Sprintf("%s %s", p.Package, bench.FormatDuration(p.Clock)))
+	}
+	rows := []bench.Row{
+		{What: "cold start: process start to first response", Value: bench.FormatDuration(fs.P50),
+			Detail: fmt.Sprintf("median of %d; min %s, p90 %s, max %s", fs.N, bench.FormatDuration(fs.Min), bench.FormatDuration(fs.P90), bench.FormatDuration(fs.Max)),
+			Budget: "median < " + bench.FormatDuration(budgetColdStart), Verdict: bench.Verdict(fs.P50 < budgetColdStart)},
+		{What: "  of which: fork and exec", Value: bench.FormatDuration(es.P50), Detail: "median; os/exec Start"},
+		{What: "  of which: init (cold first response − warm invocation)", Value: bench.FormatDuration(init),
+			Detail: fmt.Sprintf("%.0f%% of the cold start", 100*float64(init)/float64(fs.P50))},
+		{What: "  of which: Go package init (GODEBUG=inittrace=1)", Value: bench.FormatDuration(tr.Total),
+			Detail: fmt.Sprintf("%d packages, %d allocs, %.1f kB; main starts at %s; slowest: %s", len(tr.Packages), tr.Allocs, float64(tr.Bytes)/1e3, bench.FormatDuration(tr.End), strings.Join(top, ", "))},
+		{What: "warm invocation through the Runtime API", Value: bench.FormatDuration(ws.P50),
+			Detail: fmt.Sprintf("median of %d; min %s, max %s; HTTP round trip included", ws.N, bench.FormatDuration(ws.Min), bench.FormatDuration(ws.Max))},
+		{What: "peak RSS of a cold invocation (VmHWM at first response)", Value: bench.FormatMB(hwm),
+			Detail: fmt.Sprintf("largest of %d; median %s; after a second invocation (getrusage maxrss) %s", len(rs), bench.FormatMB(int64(bench.MedianFloat(hwms))), bench.FormatMB(maxrss)),
+			Budget: "< " + bench.FormatMB(budgetRSS), Verdict: bench.Verdict(hwm < budgetRSS)},
+	}
+	notes := []string{fmt.Sprintf("Cold starts run %s (built for %s/%s with the flags of make build) under a Lambda-like environment: dummy credentials, region, PHONEPASS_RATE_LIMIT_TABLE set, so that setup builds the SNS and DynamoDB clients; the first event is events/define-start.json.", path, runtime.GOOS, runtime.GOARCH)}
+	return rows, notes, nil
+}
+
+func loadRows(ctx context.Context, o options) ([]bench.Row, []string, error) {
+	one, err := bench.MeasureRS256(o.rsDuration, 1)
+	if err != nil {
+		return nil, nil, err
+	}
+	all, err := bench.MeasureRS256(o.rsDuration, runtime.NumCPU())
+	if err != nil {
+		return nil, nil, err
+	}
+	env := map[string]string{
+		"PHONEPASS_RATE_LIMIT_PER_PHONE":       "100",
+		"PHONEPASS_RATE_LIMIT_POOL_PER_MINUTE": "0",
+	}
+	lr, err := bench.RunLoad(ctx, bench.LoadOptions{
+		Clients: o.clients, Users: o.users, Duration: o.duration, MaxSignIns: o.maxSignIns, Warmup: o.warm,
+		Env: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if lr.Errors > 0 {
+		return nil, nil, fmt.Errorf("load run: %d of %d sign-ins failed; first: %w", lr.Errors, lr.Errors+lr.SignIns, lr.FirstError)
+	}
+	bound := all.PerSecond / 2
+	rows := []bench.Row{
+		{What: "RS256 JWT signatures per second, 1 core", Value: fmt.Sprintf("%.0f /s", one.PerSecond), Detail: fmt.Sprintf("%d in %s", one.Signatures, bench.FormatDuration(one.Elapsed))},
+		{What: fmt.Sprintf("RS256 JWT signatures per second, %d cores", all.Workers), Value: fmt.Sprintf("%.0f /s", all.PerSecond),
+			Detail: fmt.Sprintf("bound on sign-ins (2 signatures each): %.0f /s", bound)},
+		{What: "local pool: complete sign-ins per second", Value: fmt.Sprintf("%.0f /s", lr.PerSecond),
+			Detail: fmt.Sprintf("%d sign-ins in %s, %d clients; %.0f%% of the RS256 bound; CPU %s per sign-in (load generator included)", lr.SignIns, bench.FormatDuration(lr.Elapsed), o.clients, 100*lr.PerSecond/bound, bench.FormatDuration(lr.CPUPerSignIn)),
+			Budget: fmt.Sprintf("≥ %d /s", budgetSignInsPerS), Verdict: bench.Verdict(lr.PerSecond >= budgetSignInsPerS)},
+		{What: "local pool: sign-in latency p50", Value: bench.FormatDuration(lr.Latency.P50), Detail: fmt.Sprintf("p90 %s, max %s", bench.FormatDuration(lr.Latency.P90), bench.FormatDuration(lr.Latency.Max))},
+		{What: "local pool: sign-in latency p99", Value: bench.FormatDuration(lr.Latency.P99), Budget: "< " + bench.FormatDuration(budgetP99), Verdict: bench.Verdict(lr.Latency.P99 < budgetP99)},
+	}
+	notes := []string{fmt.Sprintf("The load run starts the local pool in-process (as cmd/localpool wires it: triggers in-process, Outbox, in-memory send limiter with PHONEPASS_RATE_LIMIT_PER_PHONE=100 and PHONEPASS_RATE_LIMIT_POOL_PER_MINUTE=0, in-memory store) on a loopback port; its %d clients speak Cognito's JSON protocol over HTTP in the same process and share the same %d cores. A sign-in is InitiateAuth (CUSTOM_AUTH), the code read from the outbox, RespondToAuthChallenge, tokens; each of %d users signed up first.", o.clients, runtime.NumCPU(), o.users)}
+	return rows, notes, nil
+}
+
+// machine describes this computer in one sentence.
+func machine() string {
+	cpu := "unknown CPU"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for line := range strings.SplitSeq(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "model name"); ok {
+				cpu = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
+				break
+			}
+		}
+	}
+	mem := ""
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for line := range strings.SplitSeq(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+				if f := strings.Fields(v); len(f) == 2 {
+					if kb, err := strconv.ParseFloat(f[0], 64); err == nil {
+						mem = fmt.Sprintf(", %.0f GiB memory", kb/(1<<20))
+					}
+				}
+			}
+		}
+	}
+	kernel := ""
+	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
+		kernel = ", Linux " + strings.TrimSpace(string(b))
+	}
+	return fmt.Sprintf("Machine: %s, %d logical CPUs%s%s, %s %s/%s.", cpu, runtime.NumCPU(), mem, kernel, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], ", ")
+}

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseRefuses(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"zero count", []string{"-count", "0"}},
+		{"too many runs", []string{"-runs", "1001"}},
+		{"an argument", []string{"extra"}},
+		{"unknown flag", []string{"-nope"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := parse(tc.args, &bytes.Buffer{}); err == nil {
+				t.Errorf("got no error for %q, want one", tc.args)
+			}
+		})
+	}
+}
+
+// TestRunWritesTable runs the load part only, tiny, and checks the table
+// it prints and writes.
+func TestRunWritesTable(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out", "results.md")
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"-skip-go", "-skip-cold", "-clients", "2", "-users", "4", "-max-signins", "20",
+		"-warmup", "2", "-duration", "20s", "-rs256-duration", "20ms", "-out", out}, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	written, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(written) != stdout.String() {
+		t.Errorf("the file differs from what was printed:\nfile:\n%s\nprinted:\n%s", written, stdout.String())
+	}
+	for _, want := range []string{"| measurement | value |", "RS256 JWT signatures per second, 1 core", "local pool: complete sign-ins per second", "20 sign-ins in", "Machine: "} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("results lack %q:\n%s", want, stdout.String())
+		}
+	}
+}

@@ -1,0 +1,378 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"regexp"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/phonepass/phonepass/config"
+	"github.com/phonepass/phonepass/internal/localpool"
+	"github.com/phonepass/phonepass/ratelimit"
+	"github.com/phonepass/phonepass/triggers"
+)
+
+// LoadOptions bounds a load run against the local pool.
+type LoadOptions struct {
+	// Clients is the number of concurrent clients, each signing in one
+	// user at a time.
+	Clients int
+	// Users is the number of phone numbers signed up before the run, 1 to
+	// MaxUsers and at least Clients; each client owns Users/Clients of them
+	// and signs them in in turn.
+	Users int
+	// Duration bounds the measured phase in time.
+	Duration time.Duration
+	// MaxSignIns bounds the measured phase in count.
+	MaxSignIns int
+	// Warmup is the number of sign-ins before the measured phase, not counted.
+	Warmup int
+	// Env reads the PHONEPASS_* variables, as the local pool does; nil
+	// means none (the defaults).
+	Env func(string) (string, bool)
+}
+
+// MaxUsers is the largest LoadOptions.Users: the phone numbers are
+// +447700900000 to +447700900999, a range kept for drama.
+const MaxUsers = 1000
+
+// LoadResult is what a load run measured.
+type LoadResult struct {
+	// SignIns is the number of complete sign-ins in the measured phase.
+	SignIns int
+	// Elapsed is the wall time of the measured phase.
+	Elapsed time.Duration
+	// PerSecond is SignIns / Elapsed.
+	PerSecond float64
+	// Latency summarizes each sign-in, from InitiateAuth sent to tokens read.
+	Latency Summary
+	// CPUPerSignIn is the CPU time (user and system) of this whole process,
+	// load generator included, per sign-in in the measured phase.
+	CPUPerSignIn time.Duration
+	// Errors counts the sign-ins that failed; FirstError is the first.
+	Errors     int
+	FirstError error
+}
+
+// RunLoad starts the local pool in-process on a loopback port, wired as
+// cmd/localpool wires it (configuration from Env, the phonepass triggers
+// in-process, an Outbox, the in-memory send limiter, an in-memory store),
+// signs up opts.Users users and then runs complete sign-ins over HTTP with
+// opts.Clients concurrent clients: InitiateAuth with CUSTOM_AUTH, the code
+// read from the outbox, RespondToAuthChallenge, tokens. It stops at
+// opts.Duration or opts.MaxSignIns, whichever comes first, or when ctx ends.
+func RunLoad(ctx context.Context, opts LoadOptions) (LoadResult, error) {
+	if err := opts.check(); err != nil {
+		return LoadResult{}, err
+	}
+	lookup := opts.Env
+	if lookup == nil {
+		lookup = func(string) (string, bool) { return "", false }
+	}
+	cfg, err := config.Load(lookup)
+	if err != nil {
+		return LoadResult{}, fmt.Errorf("config: %w", err)
+	}
+	if per := cfg.RateLimit.PerPhone.Limit; per > 0 && opts.Users*per < opts.MaxSignIns+opts.Warmup {
+		return LoadResult{}, fmt.Errorf("%d users at %d codes each per window cannot make %d sign-ins: raise PHONEPASS_RATE_LIMIT_PER_PHONE or the users",
+			opts.Users, per, opts.MaxSignIns+opts.Warmup)
+	}
+	pool, err := startPool(cfg)
+	if err != nil {
+		return LoadResult{}, err
+	}
+	defer pool.close()
+
+	c := &client{
+		base:   pool.url,
+		outbox: pool.outbox,
+		code:   regexp.MustCompile(`\b[0-9]{` + strconv.Itoa(cfg.Triggers.CodeDigits) + `}\b`),
+		http: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+			MaxIdleConns: opts.Clients * 2, MaxIdleConnsPerHost: opts.Clients * 2, DisableCompression: true,
+		}},
+	}
+	defer c.http.CloseIdleConnections()
+
+	users := make([]*user, opts.Users)
+	for i := range users {
+		users[i] = &user{phone: fmt.Sprintf("+447700900%03d", i)}
+	}
+	own := func(k int) []*user {
+		var mine []*user
+		for i := k; i < len(users); i += opts.Clients {
+			mine = append(mine, users[i])
+		}
+		return mine
+	}
+	// Sign up every user, the clients in parallel.
+	if err := parallel(opts.Clients, func(k int) error {
+		for _, u := range own(k) {
+			if err := c.signUp(ctx, u); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return LoadResult{}, fmt.Errorf("sign up: %w", err)
+	}
+	// Warm up: connections, code paths, the store.
+	var warm atomic.Int64
+	if err := parallel(opts.Clients, func(k int) error {
+		mine := own(k)
+		for i := 0; warm.Add(1) <= int64(opts.Warmup); i++ {
+			if _, err := c.signIn(ctx, mine[i%len(mine)]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return LoadResult{}, fmt.Errorf("warm up: %w", err)
+	}
+
+	var (
+		started   atomic.Int64
+		mu        sync.Mutex
+		latencies = make([]time.Duration, 0, opts.MaxSignIns)
+		nerr      int
+		firstErr  error
+	)
+	rctx, cancel := context.WithTimeout(ctx, opts.Duration)
+	defer cancel()
+	cpu0 := processCPU()
+	t0 := time.Now()
+	_ = parallel(opts.Clients, func(k int) error {
+		mine := own(k)
+		for i := 0; rctx.Err() == nil && started.Add(1) <= int64(opts.MaxSignIns); i++ {
+			d, err := c.signIn(rctx, mine[i%len(mine)])
+			if err != nil && rctx.Err() != nil {
+				return nil // cut off by the time bound: not counted
+			}
+			mu.Lock()
+			if err != nil {
+				nerr++
+				if firstErr == nil {
+					firstErr = err
+				}
+			} else {
+				latencies = append(latencies, d)
+			}
+			mu.Unlock()
+		}
+		return nil
+	})
+	elapsed := time.Since(t0)
+	cpu := processCPU() - cpu0
+	r := LoadResult{
+		SignIns:    len(latencies),
+		Elapsed:    elapsed,
+		PerSecond:  float64(len(latencies)) / elapsed.Seconds(),
+		Latency:    Summarize(latencies),
+		Errors:     nerr,
+		FirstError: firstErr,
+	}
+	if r.SignIns > 0 {
+		r.CPUPerSignIn = cpu / time.Duration(r.SignIns)
+	}
+	return r, nil
+}
+
+func (o LoadOptions) check() error {
+	switch {
+	case o.Clients < 1 || o.Clients > 256:
+		return fmt.Errorf("clients %d is not in 1..256", o.Clients)
+	case o.Users < o.Clients || o.Users > MaxUsers:
+		return fmt.Errorf("users %d is not in %d..%d (at least one per client)", o.Users, o.Clients, MaxUsers)
+	case o.Duration <= 0 || o.Duration > 10*time.Minute:
+		return fmt.Errorf("duration %s is not in (0, 10m]", o.Duration)
+	case o.MaxSignIns < 1 || o.MaxSignIns > 1_000_000:
+		return fmt.Errorf("max sign-ins %d is not in 1..1000000", o.MaxSignIns)
+	case o.Warmup < 0 || o.Warmup > 100_000:
+		return fmt.Errorf("warm-up %d is not in 0..100000", o.Warmup)
+	}
+	return nil
+}
+
+// parallel runs fn(0) to fn(n-1) at once and returns the first error.
+func parallel(n int, fn func(k int) error) error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for k := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[k] = fn(k)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// processCPU returns the user and system CPU time of this process so far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// pool is a local pool serving on a loopback port.
+type pool struct {
+	url    string
+	outbox *localpool.Outbox
+	srv    *localpool.Server
+	hs     *http.Server
+	ln     net.Listener
+}
+
+// startPool wires the local pool as cmd/localpool does, with its console
+// log lines encoded into io.Discard and its SMS printed nowhere.
+func startPool(cfg config.Config) (*pool, error) {
+	enc := zap.NewDevelopmentEncoderConfig()
+	enc.EncodeTime = zapcore.TimeEncoderOfLayout("15:04:05")
+	log := zap.New(zapcore.NewCore(zapcore.NewConsoleEncoder(enc), zapcore.AddSync(io.Discard), cfg.LogLevel))
+	outbox := localpool.NewOutbox(nil, cfg.SMS.Template.Render, 0)
+	limiter, err := ratelimit.NewMemory(cfg.RateLimit)
+	if err != nil {
+		return nil, fmt.Errorf("rate limit: %w", err)
+	}
+	h, err := triggers.New(cfg.Triggers, outbox, log, triggers.WithLimiter(limiter))
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	url := "http://" + ln.Addr().String()
+	srv, err := localpool.New(localpool.Options{BaseURL: url, InMemory: true, Invoker: h, Outbox: outbox, Log: log})
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("local pool: %w", err)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	go func() { _ = hs.Serve(ln) }()
+	return &pool{url: url, outbox: outbox, srv: srv, hs: hs, ln: ln}, nil
+}
+
+func (p *pool) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = p.hs.Shutdown(ctx)
+	_ = p.srv.Close()
+}
+
+// user is one phone number of the load; one client at a time uses it.
+type user struct {
+	phone  string
+	lastID int // ID of the last outbox message read for it
+}
+
+// client speaks Cognito's JSON protocol to the pool, as the AWS SDKs do.
+type client struct {
+	base   string
+	http   *http.Client
+	outbox *localpool.Outbox
+	code   *regexp.Regexp
+}
+
+// call posts one Cognito action and decodes its answer into out.
+func (c *client) call(ctx context.Context, action string, in, out any) error {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+action)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s: %w", action, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return fmt.Errorf("%s: read answer: %w", action, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: status %d: %s", action, resp.StatusCode, tail(string(b), 300))
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		return fmt.Errorf("%s: decode answer: %w", action, err)
+	}
+	return nil
+}
+
+func (c *client) signUp(ctx context.Context, u *user) error {
+	type attr struct{ Name, Value string }
+	var out struct{ UserConfirmed bool }
+	err := c.call(ctx, "SignUp", map[string]any{
+		"ClientId": localpool.DefaultClientID, "Username": u.phone, "Password": "Aa1!throw-away-" + u.phone[1:],
+		"UserAttributes": []attr{{"phone_number", u.phone}},
+	}, &out)
+	if err != nil {
+		return err
+	}
+	if !out.UserConfirmed {
+		return fmt.Errorf("sign up %s: got an unconfirmed user, want PreSignUp to confirm it", u.phone)
+	}
+	return nil
+}
+
+type authAnswer struct {
+	ChallengeName        string
+	Session              string
+	AuthenticationResult *struct{ IdToken, AccessToken, RefreshToken string }
+}
+
+// signIn runs one complete sign-in of u and returns how long it took.
+func (c *client) signIn(ctx context.Context, u *user) (time.Duration, error) {
+	t0 := time.Now()
+	var a authAnswer
+	if err := c.call(ctx, "InitiateAuth", map[string]any{
+		"AuthFlow": "CUSTOM_AUTH", "ClientId": localpool.DefaultClientID,
+		"AuthParameters": map[string]string{"USERNAME": u.phone},
+	}, &a); err != nil {
+		return 0, err
+	}
+	if a.ChallengeName != triggers.ChallengeName || a.Session == "" {
+		return 0, fmt.Errorf("InitiateAuth: got challenge %q, want %s with a session", a.ChallengeName, triggers.ChallengeName)
+	}
+	m, ok := c.outbox.Last(u.phone)
+	id, _ := strconv.Atoi(m.ID)
+	if !ok || id <= u.lastID {
+		return 0, fmt.Errorf("outbox: no new message for %s", u.phone)
+	}
+	u.lastID = id
+	code := c.code.FindString(m.Message)
+	if code == "" {
+		return 0, fmt.Errorf("outbox: no code in the message to %s", u.phone)
+	}
+	var t authAnswer
+	if err := c.call(ctx, "RespondToAuthChallenge", map[string]any{
+		"ChallengeName": triggers.ChallengeName, "ClientId": localpool.DefaultClientID, "Session": a.Session,
+		"ChallengeResponses": map[string]string{"USERNAME": u.phone, "ANSWER": code},
+	}, &t); err != nil {
+		return 0, err
+	}
+	if t.AuthenticationResult == nil || t.AuthenticationResult.IdToken == "" || t.AuthenticationResult.AccessToken == "" {
+		return 0, fmt.Errorf("RespondToAuthChallenge: got challenge %q and no tokens, want tokens", t.ChallengeName)
+	}
+	return time.Since(t0), nil
+}
