@@ -48,19 +48,32 @@ func FreePort(t testing.TB) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// StartMoto starts `python3 -m moto.server` on a free loopback port for the
-// life of the test and returns its base URL. It also sets dummy AWS
+// motoSerial runs moto's server application (what `python3 -m moto.server`
+// runs) with one request at a time. DynamoDB evaluates each conditional
+// write atomically; moto's default threaded server does not (50 concurrent
+// conditional updates let 7 through a limit of 5), so tests of concurrent
+// conditional writes would be testing moto's races rather than phonepass.
+// Served one at a time, moto gives the per-request atomicity DynamoDB
+// promises, while a client that reads, decides and then writes still races.
+const motoSerial = `import sys
+from werkzeug.serving import run_simple
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+run_simple(sys.argv[1], int(sys.argv[2]), DomainDispatcherApplication(create_backend_app), threaded=False)
+`
+
+// StartMoto starts moto's server (see motoSerial) on a free loopback port
+// for the life of the test and returns its base URL. It also sets dummy AWS
 // credentials and region in the test's environment, so that aws-sdk-go-v2
 // clients pointed at the URL sign their requests without real ones.
 func StartMoto(t testing.TB) string {
 	t.Helper()
 	py := LookPath(t, "python3", "install Python 3 and `pip install 'moto[server]'`")
-	if err := exec.Command(py, "-c", "import moto.server").Run(); err != nil {
+	if err := exec.Command(py, "-c", "import moto.server, moto.moto_server.werkzeug_app").Run(); err != nil {
 		Missing(t, "moto", "`pip install 'moto[server]'`")
 	}
 	port := FreePort(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, py, "-m", "moto.server", "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	cmd := exec.CommandContext(ctx, py, "-c", motoSerial, "127.0.0.1", fmt.Sprint(port))
 	cmd.Stdout = nil
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
