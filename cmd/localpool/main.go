@@ -32,6 +32,7 @@ import (
 
 	"github.com/phonepass/phonepass/config"
 	"github.com/phonepass/phonepass/internal/localpool"
+	"github.com/phonepass/phonepass/ratelimit"
 	"github.com/phonepass/phonepass/triggers"
 )
 
@@ -121,7 +122,11 @@ func run(ctx context.Context, args []string, lookup func(string) (string, bool),
 	if f.lambdaEndpoint != "" {
 		invoker, err = lambdaInvoker(ctx, f.lambdaEndpoint, f.lambdaFunction)
 	} else {
-		invoker, err = triggers.New(cfg.Triggers, outbox, log)
+		var lim *ratelimit.Memory
+		if lim, err = ratelimit.NewMemory(cfg.RateLimit); err != nil {
+			return fmt.Errorf("rate limit: %w", err)
+		}
+		invoker, err = triggers.New(cfg.Triggers, outbox, log, triggers.WithLimiter(lim))
 	}
 	if err != nil {
 		return err

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/phonepass/phonepass/internal/localpool"
+	"github.com/phonepass/phonepass/internal/testenv"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's and the test's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startRun runs the command in-process with args and env until the test
+// ends, waits until it answers, and returns its base URL and output.
+func startRun(t *testing.T, env map[string]string, args ...string) (string, *syncBuffer) {
+	t.Helper()
+	addr := fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(t))
+	args = append([]string{"--in-memory", "--addr", addr, "--web", t.TempDir()}, args...)
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, args, lookup, out, out) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("run: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Errorf("run did not stop within 10s")
+		}
+	})
+	url := "http://" + addr
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		select {
+		case err := <-done:
+			t.Fatalf("run ended early: %v\n%s", err, out.String())
+		default:
+		}
+		resp, err := http.Get(url + localpool.OutboxPath)
+		if err == nil {
+			resp.Body.Close()
+			return url, out
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the pool did not answer on %s within 15s: %v", url, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestBanner(t *testing.T) {
+	url, out := startRun(t, nil)
+	for _, want := range []string{
+		"listening on " + url,
+		`"userPoolId": "` + localpool.DefaultPoolID + `"`,
+		`"userPoolClientId": "` + localpool.DefaultClientID + `"`,
+		`"userPoolEndpoint": "` + url + `"`,
+		url + localpool.OutboxPath,
+		url + "/" + localpool.DefaultPoolID + "/.well-known/jwks.json",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("banner lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestBadSettings(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{name: "unknown flag", args: []string{"--nope"}, want: "flag provided but not defined"},
+		{name: "extra argument", args: []string{"serve"}, want: `unexpected argument "serve"`},
+		{name: "bad pool id", args: []string{"--pool-id", "phonepass"}, want: "pool id"},
+		{name: "bad client id", args: []string{"--client-id", "a b"}, want: "client id"},
+		{name: "session too short", args: []string{"--session-validity", "1m"}, want: "session validity 1m0s is not in 3m0s..15m0s"},
+		{name: "bad session env", env: map[string]string{envSession: "soon"}, want: envSession},
+		{name: "bad in-memory env", env: map[string]string{envInMemory: "maybe"}, want: envInMemory},
+		{name: "bad trigger setting", env: map[string]string{"PHONEPASS_CODE_LENGTH": "3"}, want: "PHONEPASS_CODE_LENGTH"},
+		{name: "missing web dir", args: []string{"--web", "/does/not/exist"}, want: "is not a directory"},
+		{name: "address in use", args: []string{"--addr", busy.Addr().String()}, want: "listen"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lookup := func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }
+			var out bytes.Buffer
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			err := run(ctx, append([]string{"--in-memory"}, tt.args...), lookup, &out, &out)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got error %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestNodeClients runs tests/clients (aws-amplify v6,
+// amazon-cognito-identity-js and aws-jwt-verify, with node --test) against
+// the command started in-process.
+func TestNodeClients(t *testing.T) {
+	node := testenv.LookPath(t, "node", "install Node.js 20 or newer")
+	dir, err := filepath.Abs(filepath.Join("..", "..", "tests", "clients"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "aws-amplify")); err != nil {
+		testenv.Missing(t, "the npm packages of tests/clients", "run `make setup` (npm ci in tests/clients)")
+	}
+	url, out := startRun(t, map[string]string{"PHONEPASS_RESEND_INTERVAL": "0s"})
+
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "--test", "--test-reporter=spec")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(),
+		"LOCALPOOL_URL="+url,
+		"LOCALPOOL_POOL_ID="+localpool.DefaultPoolID,
+		"LOCALPOOL_CLIENT_ID="+localpool.DefaultClientID,
+	)
+	res, err := cmd.CombinedOutput()
+	t.Logf("node --test:\n%s", res)
+	if err != nil {
+		t.Fatalf("node --test failed: %v\npool output:\n%s", err, out.String())
+	}
+	m := regexp.MustCompile(`pass (\d+)`).FindStringSubmatch(string(res))
+	if m == nil || m[1] == "0" {
+		t.Fatalf("node --test ran no test")
+	}
+}

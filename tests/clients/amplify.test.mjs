@@ -1,0 +1,88 @@
+// aws-amplify v6 against the local pool through its public API: signUp,
+// signIn with CUSTOM_WITHOUT_SRP, confirmSignIn (wrong code, resend, right
+// code), fetchUserAttributes, fetchAuthSession, signOut.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Amplify } from 'aws-amplify';
+import {
+  signUp, signIn, confirmSignIn, fetchUserAttributes, fetchAuthSession, signOut, getCurrentUser,
+} from 'aws-amplify/auth';
+import {
+  url, poolId, clientId, uniquePhone, lastCode, countSMS, wrong, verify, cognito,
+} from './pool.mjs';
+
+Amplify.configure({ Auth: { Cognito: { userPoolId: poolId, userPoolClientId: clientId, userPoolEndpoint: url, loginWith: { phone: true } } } });
+
+test('amplify: sign up, sign in by code, attributes, verified tokens, sign out', async () => {
+  const phone = uniquePhone();
+  const up = await signUp({ username: phone, options: { userAttributes: { phone_number: phone } } });
+  assert.equal(up.isSignUpComplete, true, `signUp: got isSignUpComplete ${up.isSignUpComplete}, want true`);
+  assert.equal(up.nextStep.signUpStep, 'DONE');
+
+  const first = await signIn({ username: phone, options: { authFlowType: 'CUSTOM_WITHOUT_SRP' } });
+  assert.equal(first.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE');
+  const info = first.nextStep.additionalInfo;
+  assert.equal(info.codeLength, '6');
+  assert.equal(info.attemptsLeft, '3');
+  assert.equal(info.phone, `+********${phone.slice(-4)}`);
+
+  const code = await lastCode(phone);
+  const afterWrong = await confirmSignIn({ challengeResponse: wrong(code) });
+  assert.equal(afterWrong.isSignedIn, false);
+  assert.equal(afterWrong.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE');
+  assert.equal(afterWrong.nextStep.additionalInfo.attemptsLeft, '2');
+
+  // The pool under test runs with PHONEPASS_RESEND_INTERVAL=0s.
+  const before = await countSMS(phone);
+  const afterResend = await confirmSignIn({ challengeResponse: 'resend', options: { clientMetadata: { phonepass_action: 'resend' } } });
+  assert.equal(afterResend.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE');
+  assert.equal(await countSMS(phone), before + 1, 'resend: want one more SMS');
+  assert.equal(afterResend.nextStep.additionalInfo.attemptsLeft, '2', 'a granted resend is not a wrong answer');
+
+  const done = await confirmSignIn({ challengeResponse: await lastCode(phone) });
+  assert.equal(done.isSignedIn, true, `confirmSignIn: got ${JSON.stringify(done.nextStep)}, want signed in`);
+
+  const user = await getCurrentUser();
+  const attrs = await fetchUserAttributes();
+  assert.equal(attrs.phone_number, phone);
+  assert.equal(attrs.phone_number_verified, 'true');
+  assert.equal(attrs.sub, user.userId);
+
+  const { tokens } = await fetchAuthSession();
+  const id = await verify(tokens.idToken.toString(), 'id');
+  assert.equal(id.phone_number, phone);
+  assert.equal(id['cognito:username'], user.username);
+  const access = await verify(tokens.accessToken.toString(), 'access');
+  assert.equal(access.sub, user.userId);
+  assert.ok(access.origin_jti, 'access token has no origin_jti');
+
+  await signOut();
+  // signOut revoked the refresh token: its access token no longer works.
+  const after = await cognito('GetUser', { AccessToken: tokens.accessToken.toString() });
+  assert.equal(after.status, 400);
+  assert.equal(after.body.__type, 'NotAuthorizedException');
+  assert.equal(after.body.message, 'Access Token has been revoked');
+});
+
+test('amplify: three wrong codes fail the sign-in', async () => {
+  const phone = uniquePhone();
+  await signUp({ username: phone, options: { userAttributes: { phone_number: phone } } });
+  await signIn({ username: phone, options: { authFlowType: 'CUSTOM_WITHOUT_SRP' } });
+  const bad = wrong(await lastCode(phone));
+  await confirmSignIn({ challengeResponse: bad });
+  await confirmSignIn({ challengeResponse: bad });
+  await assert.rejects(confirmSignIn({ challengeResponse: bad }), (err) => {
+    assert.equal(err.name, 'NotAuthorizedException');
+    assert.equal(err.message, 'Incorrect username or password.');
+    return true;
+  });
+});
+
+test('amplify: signing up twice is refused', async () => {
+  const phone = uniquePhone();
+  await signUp({ username: phone, options: { userAttributes: { phone_number: phone } } });
+  await assert.rejects(signUp({ username: phone, options: { userAttributes: { phone_number: phone } } }), (err) => {
+    assert.equal(err.name, 'UsernameExistsException');
+    return true;
+  });
+});
