@@ -7,15 +7,29 @@ import (
 	"strings"
 )
 
-// AmplifyConfig returns the Amplify v6 configuration for the pool, ready to
-// pass to Amplify.configure.
-func (s *Server) AmplifyConfig() map[string]any {
-	return map[string]any{"Auth": map[string]any{"Cognito": map[string]any{
-		"userPoolId":       s.opts.PoolID,
-		"userPoolClientId": s.opts.ClientID,
-		"userPoolEndpoint": strings.TrimSuffix(s.opts.BaseURL, "/"),
-		"loginWith":        map[string]any{"phone": true},
-	}}}
+// AmplifyConfig is the Amplify v6 configuration of the pool, ready to pass
+// to Amplify.configure once encoded as JSON.
+type AmplifyConfig struct {
+	Auth struct {
+		Cognito struct {
+			UserPoolID       string `json:"userPoolId"`
+			UserPoolClientID string `json:"userPoolClientId"`
+			UserPoolEndpoint string `json:"userPoolEndpoint"`
+			LoginWith        struct {
+				Phone bool `json:"phone"`
+			} `json:"loginWith"`
+		} `json:"Cognito"`
+	} `json:"Auth"`
+}
+
+// AmplifyConfig returns the Amplify v6 configuration that points at the server.
+func (s *Server) AmplifyConfig() AmplifyConfig {
+	var c AmplifyConfig
+	c.Auth.Cognito.UserPoolID = s.opts.PoolID
+	c.Auth.Cognito.UserPoolClientID = s.opts.ClientID
+	c.Auth.Cognito.UserPoolEndpoint = strings.TrimSuffix(s.opts.BaseURL, "/")
+	c.Auth.Cognito.LoginWith.Phone = true
+	return c
 }
 
 // WriteBanner prints where the server listens, the Amplify configuration to
