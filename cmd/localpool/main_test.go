@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -14,6 +16,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/phonepass/phonepass/internal/localpool"
 	"github.com/phonepass/phonepass/internal/testenv"
@@ -163,5 +169,69 @@ func TestNodeClients(t *testing.T) {
 	m := regexp.MustCompile(`pass (\d+)`).FindStringSubmatch(string(res))
 	if m == nil || m[1] == "0" {
 		t.Fatalf("node --test ran no test")
+	}
+}
+
+// TestSendLimit signs one number in six times within the window through the
+// wired pool: the sixth is refused with the documented message and no SMS.
+func TestSendLimit(t *testing.T) {
+	url, _ := startRun(t, nil)
+	ctx := context.Background()
+	client := cip.New(cip.Options{BaseEndpoint: aws.String(url), Region: "us-east-1", RetryMaxAttempts: 1})
+	const phone = "+447700900555"
+	if _, err := client.SignUp(ctx, &cip.SignUpInput{
+		ClientId: aws.String(localpool.DefaultClientID), Username: aws.String(phone), Password: aws.String("Throw-away-1!"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("phone_number"), Value: aws.String(phone)}},
+	}); err != nil {
+		t.Fatalf("sign up: %v", err)
+	}
+	start := func() error {
+		_, err := client.InitiateAuth(ctx, &cip.InitiateAuthInput{
+			ClientId: aws.String(localpool.DefaultClientID), AuthFlow: types.AuthFlowTypeCustomAuth,
+			AuthParameters: map[string]string{"USERNAME": phone},
+		})
+		return err
+	}
+	for i := 1; i <= 5; i++ {
+		if err := start(); err != nil {
+			t.Fatalf("sign-in %d: %v", i, err)
+		}
+	}
+	err := start()
+	var lve *types.UserLambdaValidationException
+	want := regexp.MustCompile(`^CreateAuthChallenge failed with error too many codes requested for this phone number; try again in \d+ (minutes|seconds)\.$`)
+	if !errors.As(err, &lve) || !want.MatchString(aws.ToString(lve.Message)) {
+		t.Fatalf("sixth sign-in: got %v, want UserLambdaValidationException matching %s", err, want)
+	}
+	resp, err := http.Get(url + localpool.OutboxPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var box struct{ Messages []localpool.Message }
+	if err := json.NewDecoder(resp.Body).Decode(&box); err != nil {
+		t.Fatal(err)
+	}
+	if len(box.Messages) != 5 {
+		t.Errorf("got %d SMS in the outbox, want 5", len(box.Messages))
+	}
+}
+
+// TestLocalConfig checks that the pool serves the configuration its banner
+// prints, so that the page it serves finds a pool started with other ids.
+func TestLocalConfig(t *testing.T) {
+	url, _ := startRun(t, nil, "--pool-id", "eu-west-2_Local42", "--client-id", "localclient42")
+	resp, err := http.Get(url + localpool.ConfigPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got localpool.AmplifyConfig
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	c := got.Auth.Cognito
+	if c.UserPoolID != "eu-west-2_Local42" || c.UserPoolClientID != "localclient42" || c.UserPoolEndpoint != url {
+		t.Errorf("got %+v, want pool eu-west-2_Local42, client localclient42, endpoint %s", c, url)
 	}
 }

@@ -27,6 +27,10 @@ const contentType = "application/x-amz-json-1.1"
 // OutboxPath is where the outbox is served.
 const OutboxPath = "/_local/outbox"
 
+// ConfigPath is where the pool serves its Amplify v6 configuration (the one
+// the banner prints), so that a page it serves needs no settings.
+const ConfigPath = "/_local/config"
+
 // allowedHeaders are the request headers a browser may send to the API.
 var allowedHeaders = []string{"content-type", "x-amz-target", "x-amz-user-agent", "cache-control", "authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"}
 
@@ -44,6 +48,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch p := r.URL.Path; {
 	case p == OutboxPath:
 		s.serveOutbox(w, r)
+	case p == ConfigPath && isRead(r):
+		cors(w)
+		w.Header().Set("Cache-Control", "no-store")
+		writeJSON(w, http.StatusOK, "application/json", s.AmplifyConfig())
 	case strings.HasPrefix(p, "/_local/"):
 		http.Error(w, "not found", http.StatusNotFound)
 	case r.Method == http.MethodOptions:

@@ -2,12 +2,6 @@
 // from Vite env variables (see .env.example); the local pool serves its own
 // at /_local/config, so the page it serves needs no settings at all.
 
-/** LOCAL_POOL_DEFAULTS are the ids the local pool uses unless told otherwise. */
-export const LOCAL_POOL_DEFAULTS = {
-  userPoolId: 'us-east-1_phonepass',
-  userPoolClientId: 'phonepasslocalappclient001',
-};
-
 /**
  * loadConfig returns { userPoolId, userPoolClientId, endpoint } or throws an
  * Error saying what is missing. endpoint is empty for real Cognito.
@@ -20,11 +14,7 @@ export async function loadConfig(env = import.meta.env) {
       endpoint: env.VITE_COGNITO_ENDPOINT || '',
     };
   }
-  let local = await fetchLocal('_local/config');
-  if (!local && (await fetchLocal('_local/outbox'))) {
-    // A local pool without /_local/config: it runs with its default ids.
-    local = LOCAL_POOL_DEFAULTS;
-  }
+  const local = await fetchLocal('_local/config');
   const c = local?.Auth?.Cognito ?? local ?? {};
   const userPoolId = c.userPoolId;
   const userPoolClientId = c.userPoolClientId ?? c.clientId;
