@@ -23,6 +23,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -43,7 +44,7 @@ const (
 )
 
 type options struct {
-	arm64, host, out                  string
+	arm64, host, out, cpuprofile      string
 	count                             int
 	benchtime                         string
 	runs                              int
@@ -72,12 +73,13 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.count, "count", 5, "runs of each Go benchmark (go test -count); the median is reported")
 	fs.StringVar(&o.benchtime, "benchtime", "1s", "go test -benchtime")
 	fs.IntVar(&o.runs, "runs", 50, "cold starts of the bootstrap")
-	fs.IntVar(&o.clients, "clients", 16, "concurrent clients of the load run")
+	fs.IntVar(&o.clients, "clients", 8, "concurrent clients of the load run")
 	fs.IntVar(&o.users, "users", 1000, "phone numbers signed up for the load run")
 	fs.IntVar(&o.maxSignIns, "max-signins", 20000, "bound on the sign-ins of the load run")
 	fs.IntVar(&o.warm, "warmup", 500, "sign-ins before the load run is measured")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "bound on the time of the load run")
 	fs.DurationVar(&o.rsDuration, "rs256-duration", 2*time.Second, "time to count RS256 signatures for, each of one core and all cores")
+	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the load run (local pool and clients) to this file")
 	fs.BoolVar(&o.skipGo, "skip-go", false, "skip the Go benchmarks")
 	fs.BoolVar(&o.skipCold, "skip-cold", false, "skip the binary size and cold starts")
 	fs.BoolVar(&o.skipLoad, "skip-load", false, "skip the RS256 count and the load run")
@@ -299,6 +301,17 @@ func loadRows(ctx context.Context, o options) ([]bench.Row, []string, error) {
 	env := map[string]string{
 		"PHONEPASS_RATE_LIMIT_PER_PHONE":       "100",
 		"PHONEPASS_RATE_LIMIT_POOL_PER_MINUTE": "0",
+	}
+	if o.cpuprofile != "" {
+		f, err := os.Create(o.cpuprofile)
+		if err != nil {
+			return nil, nil, fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, nil, fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	lr, err := bench.RunLoad(ctx, bench.LoadOptions{
 		Clients: o.clients, Users: o.users, Duration: o.duration, MaxSignIns: o.maxSignIns, Warmup: o.warm,
