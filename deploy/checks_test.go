@@ -59,9 +59,11 @@ var resourceVars = map[string]string{
 	config.EnvRateLimitTable: rateLimitTableID,
 }
 
-// localOnly lists the variables of config.Names that the template must NOT
-// set, each with the reason. Every other variable of config.Names must be a
-// parameter mapped into the function's environment.
+// localOnly lists the variables of config.Names that the template must not
+// give a value, each with the reason. The template may declare one as the
+// empty string (the code's default), because `sam local invoke --env-vars`
+// can only override variables the template declares. Every other variable of
+// config.Names must be a parameter mapped into the function's environment.
 var localOnly = map[string]string{
 	config.EnvDryRun: "it prints codes instead of sending them; the code honours it only under sam local " +
 		"(where it defaults to true) and a deployed true fails every cold start",
@@ -505,6 +507,12 @@ func environment(c *cfnTemplate) (map[string]binding, error) {
 	out := map[string]binding{}
 	var errs []error
 	for name, v := range vars {
+		if why, local := localOnly[name]; local {
+			if str, ok := v.(string); !ok || str != "" {
+				errs = append(errs, fmt.Errorf("%s: got %v, want it unset or the empty placeholder: %s", name, v, why))
+			}
+			continue
+		}
 		b := binding{}
 		if cond, yes, no, ok := ifBranches(v); ok {
 			if r, ok := ref(yes); ok && no == "" {
@@ -552,9 +560,7 @@ func checkConfigMapping(c *cfnTemplate) error {
 	}
 	usedBy := map[string]string{}
 	for name, b := range env {
-		if why, local := localOnly[name]; local {
-			errs = append(errs, fmt.Errorf("%s is set in the template, want it unset: %s", name, why))
-		} else if !slices.Contains(want, name) {
+		if !slices.Contains(want, name) {
 			errs = append(errs, fmt.Errorf("%s is in the environment but not in config.Names", name))
 		}
 		wantRes := resourceVars[name]
