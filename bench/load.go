@@ -62,8 +62,9 @@ type LoadResult struct {
 	// CPUPerSignIn is the CPU time (user and system) of this whole process,
 	// load generator included, per sign-in in the measured phase.
 	CPUPerSignIn time.Duration
-	// Errors counts the sign-ins that failed; FirstError is the first.
-	Errors     int
+	// Errors counts the sign-ins that failed in the measured phase.
+	Errors int
+	// FirstError is the error of the first sign-in that failed, or nil.
 	FirstError error
 }
 
