@@ -1,6 +1,7 @@
 // Command bootstrap is the phonepass Lambda function: one handler for the
 // four Amazon Cognito custom-authentication triggers. It only wires things:
-// configuration from the environment, one logger, one SNS client, the
+// configuration from the environment, one logger, one SNS client (with the
+// credentials the Lambda runtime puts in the environment: internal/awsenv), the
 // DynamoDB send limiter when its table is configured (an in-memory one for
 // dry runs under sam local, where the table is out of reach), and the
 // triggers.Handler given to the Lambda runtime.
@@ -13,13 +14,13 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
 	"github.com/phonepass/phonepass/config"
+	"github.com/phonepass/phonepass/internal/awsenv"
 	"github.com/phonepass/phonepass/ratelimit"
 	"github.com/phonepass/phonepass/sms"
 	"github.com/phonepass/phonepass/triggers"
@@ -44,7 +45,7 @@ func setup(ctx context.Context) (*triggers.Handler, error) {
 	var awsCfg *aws.Config
 	loadAWS := func() (aws.Config, error) {
 		if awsCfg == nil {
-			c, err := awsconfig.LoadDefaultConfig(ctx)
+			c, err := awsenv.Load(os.LookupEnv)
 			if err != nil {
 				return aws.Config{}, fmt.Errorf("aws config: %w", err)
 			}
@@ -62,7 +63,12 @@ func setup(ctx context.Context) (*triggers.Handler, error) {
 		if err != nil {
 			return nil, err
 		}
-		if sender, err = sms.NewSNS(sns.NewFromConfig(c), cfg.SMS); err != nil {
+		endpoint, err := awsenv.Endpoint(os.LookupEnv, "SNS")
+		if err != nil {
+			return nil, err
+		}
+		client := sns.NewFromConfig(c, func(o *sns.Options) { o.BaseEndpoint = endpoint })
+		if sender, err = sms.NewSNS(client, cfg.SMS); err != nil {
 			return nil, fmt.Errorf("sms: %w", err)
 		}
 	}
@@ -81,7 +87,12 @@ func setup(ctx context.Context) (*triggers.Handler, error) {
 		if err != nil {
 			return nil, err
 		}
-		l, err := ratelimit.NewDynamoDB(dynamodb.NewFromConfig(c), cfg.RateLimitTable, cfg.RateLimit, 0)
+		endpoint, err := awsenv.Endpoint(os.LookupEnv, "DYNAMODB")
+		if err != nil {
+			return nil, err
+		}
+		client := dynamodb.NewFromConfig(c, func(o *dynamodb.Options) { o.BaseEndpoint = endpoint })
+		l, err := ratelimit.NewDynamoDB(client, cfg.RateLimitTable, cfg.RateLimit, 0)
 		if err != nil {
 			return nil, fmt.Errorf("rate limit: %w", err)
 		}

@@ -219,3 +219,16 @@ func TestSetupRateLimitUnreachable(t *testing.T) {
 		t.Errorf("got %d SMS sent, want none when the limiter is unreachable", len(data.SNS.SMS))
 	}
 }
+
+// TestSetupNeedsCredentials: outside a dry run the function reads the
+// credentials the Lambda runtime puts in the environment, and says which
+// variable is missing.
+func TestSetupNeedsCredentials(t *testing.T) {
+	t.Setenv("AWS_REGION", "eu-west-2")
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	_, err := setup(context.Background())
+	if err == nil || err.Error() != "aws config: AWS_ACCESS_KEY_ID is not set" {
+		t.Errorf("got %v, want \"aws config: AWS_ACCESS_KEY_ID is not set\"", err)
+	}
+}

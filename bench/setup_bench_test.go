@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"go.uber.org/zap"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/phonepass/phonepass/bench"
 	"github.com/phonepass/phonepass/config"
+	"github.com/phonepass/phonepass/internal/awsenv"
 	"github.com/phonepass/phonepass/ratelimit"
 	"github.com/phonepass/phonepass/sms"
 	"github.com/phonepass/phonepass/triggers"
@@ -38,17 +38,16 @@ func lambdaEnv(b *testing.B) {
 
 // BenchmarkSetup times, in-process and warm, each piece of work that
 // main.go's setup does at a cold start, in its order: read the
-// configuration, build the logger, load the AWS configuration (environment
-// only: no network), make the SNS client and sender, the DynamoDB client
+// configuration, build the logger, read the AWS configuration from the
+// environment (internal/awsenv: no files, no network), make the SNS client and sender, the DynamoDB client
 // and limiter, and the triggers.Handler.
 func BenchmarkSetup(b *testing.B) {
 	lambdaEnv(b)
-	ctx := context.Background()
 	cfg, err := config.FromEnv()
 	if err != nil {
 		b.Fatal(err)
 	}
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
+	awsCfg, err := awsenv.Load(os.LookupEnv)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -72,7 +71,7 @@ func BenchmarkSetup(b *testing.B) {
 	b.Run("aws-config", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := awsconfig.LoadDefaultConfig(ctx); err != nil {
+			if _, err := awsenv.Load(os.LookupEnv); err != nil {
 				b.Fatal(err)
 			}
 		}
