@@ -18,6 +18,7 @@ func TestTemplateRender(t *testing.T) {
 		{"app placed", "{code} is your {app} code", "Acme", "", "123456 is your Acme code"},
 		{"webotp", "Code {code}", "", "example.com", "Code 123456\n\n@example.com #123456"},
 		{"all", "{app} code {code}, {minutes} min", "Acme", "login.example.com", "Acme code 123456, 5 min\n\n@login.example.com #123456"},
+		{"hyphens and digits", "Code {code}", "", "my-app2.Example.co.uk", "Code 123456\n\n@my-app2.Example.co.uk #123456"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,6 +55,11 @@ func TestNewTemplateRejects(t *testing.T) {
 		{"domain with scheme", "{code}", "", "https://example.com", ErrDomain},
 		{"domain without dot", "{code}", "", "localhost", ErrDomain},
 		{"domain with space", "{code}", "", "exa mple.com", ErrDomain},
+		{"domain with empty label", "{code}", "", "example..com", ErrDomain},
+		{"label starts with hyphen", "{code}", "", "-example.com", ErrDomain},
+		{"label ends with hyphen", "{code}", "", "example-.com", ErrDomain},
+		{"label of 64", "{code}", "", strings.Repeat("a", 64) + ".com", ErrDomain},
+		{"underscore", "{code}", "", "my_app.example.com", ErrDomain},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
