@@ -4,10 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,28 +23,9 @@ import (
 // lambda.norpc, for this machine) and drives it through the Lambda Runtime
 // API exactly as Lambda and `sam local invoke` do.
 func TestBootstrap(t *testing.T) {
-	bin := buildBootstrap(t)
+	bin := testenv.BuildBootstrap(t)
 	t.Run("sample events", func(t *testing.T) { testSampleEvents(t, bin) })
 	t.Run("cold start refuses bad config", func(t *testing.T) { testBadConfig(t, bin) })
-}
-
-// buildBootstrap builds the binary into a temporary directory, with the
-// Makefile's flags but for this machine's architecture.
-func buildBootstrap(t *testing.T) string {
-	t.Helper()
-	goBin := testenv.LookPath(t, "go", "install Go (https://go.dev/dl/)")
-	out := filepath.Join(t.TempDir(), "bootstrap")
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, goBin, "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", out, ".")
-	// -race in GOFLAGS would need cgo; the function is built without it.
-	flags := strings.Fields(os.Getenv("GOFLAGS"))
-	flags = slices.DeleteFunc(flags, func(f string) bool { return f == "-race" })
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+runtime.GOOS, "GOARCH="+runtime.GOARCH, "GOFLAGS="+strings.Join(flags, " "))
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, b)
-	}
-	return out
 }
 
 // lambdaEnv is the environment of the function: only what Lambda under

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net"
-	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -61,26 +60,11 @@ func TestSetupSendsThroughSNS(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	resp, err := http.Get(moto + "/moto-api/data.json")
-	if err != nil {
-		t.Fatal(err)
+	sent := testenv.MotoSMS(t, moto)
+	if len(sent) != 1 || sent[0].Phone != "+447700900123" {
+		t.Fatalf("got SMS %+v, want one to +447700900123", sent)
 	}
-	defer resp.Body.Close()
-	var data struct {
-		SNS struct {
-			SMS []struct {
-				Phone   string `json:"phone_number"`
-				Message string `json:"message"`
-			} `json:"SMS"`
-		} `json:"sns"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&data); err != nil {
-		t.Fatal(err)
-	}
-	if len(data.SNS.SMS) != 1 || data.SNS.SMS[0].Phone != "+447700900123" {
-		t.Fatalf("got SMS %+v, want one to +447700900123", data.SNS.SMS)
-	}
-	msg := data.SNS.SMS[0].Message
+	msg := sent[0].Message
 	m := regexp.MustCompile(`^Acme: Your sign-in code is ([0-9]{6})\. It expires in 5 minutes\.$`).FindStringSubmatch(msg)
 	if m == nil {
 		t.Fatalf("got message %q, want the default template with a 6-digit code", msg)
@@ -206,17 +190,8 @@ func TestSetupRateLimitUnreachable(t *testing.T) {
 	if err == nil || err.Error() != "could not send the code" {
 		t.Errorf("got %v, want \"could not send the code\"", err)
 	}
-	resp, err := http.Get(moto + "/moto-api/data.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var data struct {
-		SNS struct{ SMS []any } `json:"sns"`
-	}
-	json.NewDecoder(resp.Body).Decode(&data)
-	if len(data.SNS.SMS) != 0 {
-		t.Errorf("got %d SMS sent, want none when the limiter is unreachable", len(data.SNS.SMS))
+	if sent := testenv.MotoSMS(t, moto); len(sent) != 0 {
+		t.Errorf("got %d SMS sent, want none when the limiter is unreachable", len(sent))
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -125,25 +124,8 @@ init github.com/phonepass/phonepass/config @6.1 ms, 0.57 ms clock, 81234 bytes, 
 	}
 }
 
-// buildBootstrap builds the function for this machine with the Makefile's
-// flags into a temporary directory.
-func buildBootstrap(t *testing.T) string {
-	t.Helper()
-	goBin := testenv.LookPath(t, "go", "install Go (https://go.dev/dl/)")
-	out := filepath.Join(t.TempDir(), "bootstrap")
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, goBin, "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", out, "github.com/phonepass/phonepass")
-	flags := slices.DeleteFunc(strings.Fields(os.Getenv("GOFLAGS")), func(f string) bool { return f == "-race" })
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+runtime.GOOS, "GOARCH="+runtime.GOARCH, "GOFLAGS="+strings.Join(flags, " "))
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, b)
-	}
-	return out
-}
-
 func TestColdStart(t *testing.T) {
-	bin := buildBootstrap(t)
+	bin := testenv.BuildBootstrap(t)
 	event, err := bench.FirstEvent()
 	if err != nil {
 		t.Fatal(err)
@@ -183,11 +165,13 @@ func TestColdStart(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The trace lists only packages with init work: the runtime, and the
+		// SDK's service packages that the function links.
 		names := map[string]bool{}
 		for _, p := range tr.Packages {
 			names[p.Package] = true
 		}
-		for _, want := range []string{"runtime", "github.com/phonepass/phonepass/config"} {
+		for _, want := range []string{"runtime", "github.com/aws/aws-sdk-go-v2/service/sns/internal/endpoints"} {
 			if !names[want] {
 				t.Errorf("init trace of %d packages has no %s", len(tr.Packages), want)
 			}

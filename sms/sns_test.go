@@ -3,7 +3,6 @@ package sms
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -139,12 +138,6 @@ func TestWriterPrintsMessage(t *testing.T) {
 	}
 }
 
-// motoSMS is one entry of moto's sns.SMS list.
-type motoSMS struct {
-	Phone   string `json:"phone_number"`
-	Message string `json:"message"`
-}
-
 // TestSNSAgainstMoto sends through the real aws-sdk-go-v2 SNS client to a
 // moto server and reads what moto recorded.
 func TestSNSAgainstMoto(t *testing.T) {
@@ -173,8 +166,8 @@ func TestSNSAgainstMoto(t *testing.T) {
 		if err := s.SendCode(ctx, "+447700900123", "042917"); err != nil {
 			t.Fatalf("SendCode: %v", err)
 		}
-		got := motoMessages(t, motoURL)
-		want := motoSMS{Phone: "+447700900123", Message: tm.Render("042917")}
+		got := testenv.MotoSMS(t, motoURL)
+		want := testenv.SMS{Phone: "+447700900123", Message: tm.Render("042917")}
 		if len(got) != 1 || got[0] != want {
 			t.Errorf("got %+v, want [%+v]", got, want)
 		}
@@ -192,28 +185,10 @@ func TestSNSAgainstMoto(t *testing.T) {
 		if !strings.Contains(err.Error(), "publish sms") {
 			t.Errorf("got %q, want it wrapped with \"publish sms\"", err)
 		}
-		if got := motoMessages(t, motoURL); len(got) != 0 {
+		if got := testenv.MotoSMS(t, motoURL); len(got) != 0 {
 			t.Errorf("got %d messages recorded, want none", len(got))
 		}
 	})
-}
-
-func motoMessages(t *testing.T, url string) []motoSMS {
-	t.Helper()
-	resp, err := http.Get(url + "/moto-api/data.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var data struct {
-		SNS struct {
-			SMS []motoSMS `json:"SMS"`
-		} `json:"sns"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&data); err != nil {
-		t.Fatalf("decode moto data: %v", err)
-	}
-	return data.SNS.SMS
 }
 
 // wireRecorder is an HTTP client that keeps the form body of each request
