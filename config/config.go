@@ -45,7 +45,9 @@ const (
 	EnvSMSSenderID = "PHONEPASS_SMS_SENDER_ID"
 	// EnvSMSOriginationNumber is an optional E.164 number to send from.
 	EnvSMSOriginationNumber = "PHONEPASS_SMS_ORIGINATION_NUMBER"
-	// EnvSMSTimeout bounds each send: 100ms to 4s, default 3s.
+	// EnvSMSTimeout bounds each send: 100ms to 3.5s, default 3s. With the
+	// send limiter's 500ms it keeps CreateAuthChallenge inside the template's
+	// 4-second function timeout.
 	EnvSMSTimeout = "PHONEPASS_SMS_TIMEOUT"
 	// EnvDryRun, when true, prints each SMS (code included) instead of sending
 	// it. It is honoured only where EnvSAMLocal is "true"; anywhere else a true
@@ -102,7 +104,7 @@ func validTableName(s string) bool {
 // Bounds of EnvSMSTimeout: a send must end well inside Cognito's 5 seconds.
 const (
 	MinSMSTimeout = 100 * time.Millisecond
-	MaxSMSTimeout = 4 * time.Second
+	MaxSMSTimeout = 3500 * time.Millisecond
 )
 
 // Config is phonepass's whole configuration.

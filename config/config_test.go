@@ -120,7 +120,7 @@ func TestLoadNamesTheVariable(t *testing.T) {
 		EnvSMSType:                {"transactional", "Marketing"},
 		EnvSMSSenderID:            {"TooLongSenderID", "12345"},
 		EnvSMSOriginationNumber:   {"2065550100"},
-		EnvSMSTimeout:             {"50ms", "5s", "3"},
+		EnvSMSTimeout:             {"50ms", "3501ms", "4s", "3"},
 		EnvDryRun:                 {"maybe"},
 		EnvLogLevel:               {"verbose", "fatal"},
 		EnvRateLimitTable:         {"a", "bad name!"},

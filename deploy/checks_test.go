@@ -637,7 +637,7 @@ var samples = map[string][]sample{
 	config.EnvSMSSenderID: {{value: ""}, {value: "Acme"}, {value: "ACME1234567"}, {value: "ACME12345678"}, {value: "12345"}, {value: "Ac me"}},
 	config.EnvSMSOriginationNumber: {{value: ""}, {value: "+12065550100"}, {value: "12065550100"}, {value: "+0123"},
 		{value: "+1234567890123456"}, {value: "+1 206 555 0100"}},
-	config.EnvSMSTimeout: {{value: "0"}, {value: "99"}, {value: "100"}, {value: "3000"}, {value: "4000"}, {value: "4001"}, {value: "3s"}},
+	config.EnvSMSTimeout: {{value: "0"}, {value: "99"}, {value: "100"}, {value: "3000"}, {value: "3500"}, {value: "3501"}, {value: "4000"}, {value: "3s"}},
 	config.EnvLogLevel: {{value: "debug"}, {value: "info"}, {value: "warn"}, {value: "error"}, {value: "dpanic"}, {value: "fatal"},
 		{value: "INFO", narrowed: "lower case only"}, {value: "", narrowed: "the parameter default says info explicitly"}},
 	config.EnvRateLimitPerPhone: {{value: "0"}, {value: "1"}, {value: "5"}, {value: "99"}, {value: "100"}, {value: "101"},
