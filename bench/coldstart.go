@@ -182,6 +182,8 @@ type limitedBuffer struct {
 	max int
 }
 
+// Write keeps what fits under max and reports all of p written, so that the
+// child process never blocks on a full pipe.
 func (l *limitedBuffer) Write(p []byte) (int, error) {
 	if room := l.max - l.b.Len(); room > 0 {
 		l.b.Write(p[:min(room, len(p))])

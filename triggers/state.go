@@ -33,6 +33,7 @@ type round struct {
 	never   bool       // the challenge can never be answered
 }
 
+// String encodes r as challenge metadata; parseRound reads it back.
 func (r round) String() string {
 	d := noDigest
 	if !r.never {
