@@ -3,8 +3,6 @@ package triggers
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -38,17 +36,7 @@ var fastPathCases = []string{
 //
 //	go test -run '^$' -fuzz FuzzFastPath -fuzztime 60s ./triggers
 func FuzzFastPath(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("..", "events", "*.json"))
-	if err != nil || len(files) == 0 {
-		f.Fatalf("no sample events in ../events (%v)", err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	addSampleEvents(f)
 	for _, c := range fastPathCases {
 		f.Add([]byte(c))
 	}

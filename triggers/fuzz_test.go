@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -52,17 +50,7 @@ var fuzzServed = []string{
 //
 //	go test -run '^$' -fuzz FuzzInvoke -fuzztime 30s ./triggers
 func FuzzInvoke(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("..", "events", "*.json"))
-	if err != nil || len(files) == 0 {
-		f.Fatalf("no sample events in ../events (%v)", err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	triggers.AddSampleEvents(f)
 	for _, s := range fuzzGarbage {
 		f.Add([]byte(s))
 	}
