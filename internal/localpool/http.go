@@ -114,27 +114,40 @@ func allowHeaders(requested string) string {
 	return strings.Join(out, ", ")
 }
 
-// action is one Cognito API call: it decodes its input from body.
-type action func(ctx context.Context, body []byte) (any, error)
+// action is one Cognito API call of a Server: it decodes its input from body.
+type action func(s *Server, ctx context.Context, body []byte) (any, error)
 
-func (s *Server) actions() map[string]action {
-	return map[string]action{
-		"SignUp":                 s.signUp,
-		"InitiateAuth":           s.initiateAuth,
-		"RespondToAuthChallenge": s.respondToAuthChallenge,
-		"GetUser":                s.getUser,
-		"GlobalSignOut":          s.globalSignOut,
-		"RevokeToken":            s.revokeToken,
-		"DeleteUser":             s.deleteUser,
-		"AdminGetUser":           s.adminGetUser,
-		"AdminCreateUser":        s.adminCreateUser,
-		"AdminDeleteUser":        s.adminDeleteUser,
-		"ListUsers":              s.listUsers,
-	}
+// actionTable is every Cognito API call the pool serves, in the order the
+// unsupported-action error lists them.
+var actionTable = []struct {
+	name string
+	fn   action
+}{
+	{"SignUp", (*Server).signUp},
+	{"InitiateAuth", (*Server).initiateAuth},
+	{"RespondToAuthChallenge", (*Server).respondToAuthChallenge},
+	{"GetUser", (*Server).getUser},
+	{"GlobalSignOut", (*Server).globalSignOut},
+	{"RevokeToken", (*Server).revokeToken},
+	{"DeleteUser", (*Server).deleteUser},
+	{"AdminGetUser", (*Server).adminGetUser},
+	{"AdminCreateUser", (*Server).adminCreateUser},
+	{"AdminDeleteUser", (*Server).adminDeleteUser},
+	{"ListUsers", (*Server).listUsers},
 }
 
-// SupportedActions lists the Cognito actions the local pool serves.
-var SupportedActions = []string{"SignUp", "InitiateAuth", "RespondToAuthChallenge", "GetUser", "GlobalSignOut", "RevokeToken", "DeleteUser", "AdminGetUser", "AdminCreateUser", "AdminDeleteUser", "ListUsers"}
+// actions finds an action of actionTable by name.
+var actions = map[string]action{}
+
+// SupportedActions lists the Cognito actions the local pool serves, from actionTable.
+var SupportedActions []string
+
+func init() {
+	for _, a := range actionTable {
+		actions[a.name] = a.fn
+		SupportedActions = append(SupportedActions, a.name)
+	}
+}
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	cors(w)
@@ -146,7 +159,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		writeError(w, "", apiErr(TypeUnknownOperation, "X-Amz-Target must be %s<Action>, got %q", targetPrefix, truncate(target, 80)))
 		return
 	}
-	act := s.actions()[name]
+	act := actions[name]
 	if act == nil {
 		writeError(w, name, apiErr(TypeUnknownOperation, "%s is not supported by the phonepass local user pool; supported: %s", truncate(name, 64), strings.Join(SupportedActions, ", ")))
 		return
@@ -165,7 +178,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		writeError(w, name, apiErr(TypeSerialization, "could not read the request body"))
 		return
 	}
-	out, err := act(r.Context(), body)
+	out, err := act(s, r.Context(), body)
 	if err != nil {
 		var ae *APIError
 		if !errors.As(err, &ae) {
