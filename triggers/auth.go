@@ -263,13 +263,14 @@ func (h *Handler) verifyAuthChallenge(ev *verifyEvent, out *outcome) error {
 			out.result, out.detail = "wrong", fmt.Errorf("private challenge parameters: %w", err)
 			return nil
 		}
-		if d.Matches(answer, h.now(), h.cfg.CodeTTL) {
+		now := h.now()
+		if d.Matches(answer, now, h.cfg.CodeTTL) {
 			ev.Response.AnswerCorrect = true
 			out.result = "correct"
 			return nil
 		}
 		out.result = "wrong"
-		if d.Expired(h.now(), h.cfg.CodeTTL) {
+		if d.Expired(now, h.cfg.CodeTTL) {
 			out.result = "expired"
 		}
 	}
