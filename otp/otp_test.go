@@ -3,11 +3,8 @@ package otp
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"math"
-	"strings"
 	"testing"
-	"time"
 )
 
 func TestGenerateLengthAndDigits(t *testing.T) {
@@ -108,118 +105,10 @@ func TestNormalize(t *testing.T) {
 	}
 }
 
-func TestDigestMatches(t *testing.T) {
-	issued := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
-	d, err := NewDigest("042917", issued)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ttl := 5 * time.Minute
-	tests := []struct {
-		name   string
-		answer string
-		at     time.Time
-		want   bool
-	}{
-		{"right", "042917", issued.Add(time.Second), true},
-		{"right with white space", " 042917 \n", issued, true},
-		{"right at the last second", "042917", issued.Add(ttl), true},
-		{"right but expired", "042917", issued.Add(ttl + time.Second), false},
-		{"wrong digit", "042918", issued, false},
-		{"leading zero dropped", "42917", issued, false},
-		{"empty", "", issued, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := d.Matches(tt.answer, tt.at, ttl); got != tt.want {
-				t.Errorf("Matches(%q) = %v, want %v", tt.answer, got, tt.want)
-			}
-		})
-	}
-}
-
-func TestDigestNeverHoldsCode(t *testing.T) {
-	d, err := NewDigest("123456", time.Unix(1_790_000_000, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s := d.String(); strings.Contains(s, "123456") {
-		t.Errorf("encoded digest %q contains the code", s)
-	}
-	other, _ := NewDigest("123456", time.Unix(1_790_000_000, 0))
-	if bytes.Equal(d.Hash, other.Hash) {
-		t.Error("two digests of one code have the same hash: got no salt, want a fresh salt each")
-	}
-}
-
-func TestDigestRoundTrip(t *testing.T) {
-	d, err := NewDigest("98765432", time.Unix(1_790_000_123, 999))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := ParseDigest(d.String())
-	if err != nil {
-		t.Fatalf("ParseDigest(%q): %v", d.String(), err)
-	}
-	if !bytes.Equal(got.Salt, d.Salt) || !bytes.Equal(got.Hash, d.Hash) || got.Digits != 8 || !got.IssuedAt.Equal(d.IssuedAt) {
-		t.Errorf("got %+v, want %+v", got, d)
-	}
-	if !got.Matches("98765432", d.IssuedAt, time.Minute) {
-		t.Error("parsed digest does not match its code")
-	}
-}
-
-func TestParseDigestRejects(t *testing.T) {
-	d, _ := NewDigest("123456", time.Unix(1_790_000_000, 0))
-	good := d.String()
-	parts := strings.Split(good, ".")
-	tests := map[string]string{
-		"empty":          "",
-		"code itself":    "123456",
-		"other version":  "v2" + good[2:],
-		"too few parts":  strings.Join(parts[:4], "."),
-		"bad digits":     strings.Join([]string{parts[0], "x", parts[2], parts[3], parts[4]}, "."),
-		"digits 3":       strings.Join([]string{parts[0], "3", parts[2], parts[3], parts[4]}, "."),
-		"negative time":  strings.Join([]string{parts[0], parts[1], "-5", parts[3], parts[4]}, "."),
-		"short salt":     strings.Join([]string{parts[0], parts[1], parts[2], "AAAA", parts[4]}, "."),
-		"short hash":     strings.Join([]string{parts[0], parts[1], parts[2], parts[3], "AAAA"}, "."),
-		"not base64":     strings.Join([]string{parts[0], parts[1], parts[2], "!!!!", parts[4]}, "."),
-		"trailing field": good + ".x",
-	}
-	for name, in := range tests {
-		t.Run(name, func(t *testing.T) {
-			if _, err := ParseDigest(in); !errors.Is(err, ErrMalformedDigest) {
-				t.Errorf("ParseDigest(%q): got error %v, want ErrMalformedDigest", in, err)
-			}
-		})
-	}
-}
-
 func BenchmarkGenerate(b *testing.B) {
 	for b.Loop() {
 		if _, err := Generate(6); err != nil {
 			b.Fatal(err)
 		}
 	}
-}
-
-func BenchmarkMatches(b *testing.B) {
-	d, _ := NewDigest("123456", time.Now())
-	now := time.Now()
-	for b.Loop() {
-		d.Matches("123456", now, time.Minute)
-	}
-}
-
-func ExampleDigest() {
-	issued := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
-	d, _ := NewDigest("042917", issued)
-	// Only the digest is kept; the code goes to the user by SMS.
-	fmt.Println(d.Matches(" 042917 ", issued.Add(time.Minute), 5*time.Minute))
-	fmt.Println(d.Matches("042917", issued.Add(6*time.Minute), 5*time.Minute))
-	fmt.Println(d.Matches("042918", issued.Add(time.Minute), 5*time.Minute))
-	// Output:
-	// true
-	// false
-	// false
 }
