@@ -10,57 +10,29 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/phonepass/phonepass/internal/testenv"
 )
 
-func dynamoClient(t *testing.T, endpoint string) *dynamodb.Client {
-	t.Helper()
-	cfg, err := awsconfig.LoadDefaultConfig(context.Background(), awsconfig.WithRegion("us-east-1"),
-		awsconfig.WithRetryMaxAttempts(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(endpoint) })
-}
-
-// createTable makes a table shaped as template.yaml makes it: string
-// partition key pk, on-demand, TTL on expiresAt.
+// createTable makes a table shaped as template.yaml makes it.
 func createTable(t *testing.T, c *dynamodb.Client, name string) {
 	t.Helper()
-	ctx := context.Background()
-	_, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:            aws.String(name),
-		BillingMode:          types.BillingModePayPerRequest,
-		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String(AttrKey), AttributeType: types.ScalarAttributeTypeS}},
-		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String(AttrKey), KeyType: types.KeyTypeHash}},
-	})
-	if err != nil {
-		t.Fatalf("create table: %v", err)
-	}
-	_, err = c.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{
-		TableName:               aws.String(name),
-		TimeToLiveSpecification: &types.TimeToLiveSpecification{AttributeName: aws.String(AttrExpiresAt), Enabled: aws.Bool(true)},
-	})
-	if err != nil {
-		t.Fatalf("enable ttl: %v", err)
-	}
+	testenv.CreateTable(t, c, name, AttrKey, AttrExpiresAt)
 }
 
 // TestDynamoDBAgainstMoto runs the shared checks against the real
 // aws-sdk-go-v2 DynamoDB client and a moto server.
 func TestDynamoDBAgainstMoto(t *testing.T) {
 	endpoint := testenv.StartMoto(t)
-	c := dynamoClient(t, endpoint)
+	c := testenv.DynamoDB(t, endpoint, "us-east-1")
 	n := 0
-	checkRules(t, func(t *testing.T, r Rules) limiter {
+	checkLimits(t, func(t *testing.T, p Policy) limiter {
 		n++
 		table := fmt.Sprintf("phonepass-rate-%d", n)
 		createTable(t, c, table)
-		d, err := NewDynamoDB(c, table, r, 5*time.Second)
+		d, err := NewDynamoDB(c, table, p, 5*time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -69,10 +41,10 @@ func TestDynamoDBAgainstMoto(t *testing.T) {
 
 	t.Run("items carry a TTL past their window and no phone number", func(t *testing.T) {
 		createTable(t, c, "phonepass-rate-ttl")
-		d, _ := NewDynamoDB(c, "phonepass-rate-ttl", DefaultRules(), 5*time.Second)
+		d, _ := NewDynamoDB(c, "phonepass-rate-ttl", policy(DefaultRules(), DefaultGuessRules()), 5*time.Second)
 		now := t0.Add(3 * time.Minute)
-		if ok, _, err := d.Take(context.Background(), "+447700900123", now); !ok || err != nil {
-			t.Fatalf("got %v, %v; want allowed", ok, err)
+		if err := d.Take(context.Background(), "+447700900123", now); err != nil {
+			t.Fatalf("got %v, want allowed", err)
 		}
 		out, err := c.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String("phonepass-rate-ttl")})
 		if err != nil {
@@ -102,6 +74,53 @@ func TestDynamoDBAgainstMoto(t *testing.T) {
 	})
 }
 
+// TestDynamoDBGuessItems reads the wrong-answer records moto keeps: keyed
+// hashes, a TTL a year after the last wrong answer, and none on a lock.
+func TestDynamoDBGuessItems(t *testing.T) {
+	endpoint := testenv.StartMoto(t)
+	c := testenv.DynamoDB(t, endpoint, "us-east-1")
+	createTable(t, c, "phonepass-guesses")
+	d, err := NewDynamoDB(c, "phonepass-guesses", policy(Rules{}, GuessRules{CoolOffEvery: 2, CoolOff: time.Minute, LockAfter: 2}), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	item := func(phone string) map[string]types.AttributeValue {
+		t.Helper()
+		out, err := c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("phonepass-guesses"), Key: d.key(guessKey(testKey, phone))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.Item
+	}
+	if err := d.Reserve(ctx, "+447700900123", t0); err != nil {
+		t.Fatal(err)
+	}
+	it := item("+447700900123")
+	if it == nil {
+		t.Fatal("no record under the keyed hash of the number")
+	}
+	if exp, _ := readNumber(it, AttrExpiresAt); !time.Unix(exp, 0).Equal(t0.Add(guessMemory)) {
+		t.Errorf("got %s %s, want a year after the wrong answer", AttrExpiresAt, time.Unix(exp, 0).UTC())
+	}
+	if err := d.Reserve(ctx, "+447700900123", t0); err != nil {
+		t.Fatal(err)
+	}
+	it = item("+447700900123")
+	if _, ok := it[AttrExpiresAt]; ok {
+		t.Errorf("locked record has %s, want none: a lock lasts until an administrator clears it", AttrExpiresAt)
+	}
+	if w, _ := readNumber(it, AttrWrong); w != 2 {
+		t.Errorf("got %s %d, want 2", AttrWrong, w)
+	}
+	if err := d.Clear(ctx, "+447700900123"); err != nil {
+		t.Fatal(err)
+	}
+	if item("+447700900123") != nil {
+		t.Error("Clear left the record")
+	}
+}
+
 // TestDynamoDBUnreachable points the client at a closed port: Take must
 // return an error, never an allowance.
 func TestDynamoDBUnreachable(t *testing.T) {
@@ -113,22 +132,40 @@ func TestDynamoDBUnreachable(t *testing.T) {
 	l.Close()
 	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
-	d, err := NewDynamoDB(dynamoClient(t, "http://"+addr), "t", DefaultRules(), 2*time.Second)
+	d, err := NewDynamoDB(testenv.DynamoDB(t, "http://"+addr, "us-east-1"), "t", policy(DefaultRules(), DefaultGuessRules()), 2*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ok, _, err := d.Take(context.Background(), "+447700900123", t0)
-	if ok || err == nil || !strings.Contains(err.Error(), "update rate counter") {
-		t.Errorf("got %v, %v; want refused with an update rate counter error", ok, err)
+	ctx := context.Background()
+	tests := []struct {
+		name, want string
+		call       func() error
+	}{
+		{"take", "read guess counter", func() error { return d.Take(ctx, "+447700900123", t0) }},
+		{"reserve", "read guess counter", func() error { return d.Reserve(ctx, "+447700900123", t0) }},
+		{"clear", "clear guess counter", func() error { return d.Clear(ctx, "+447700900123") }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.call()
+			if err == nil || IsRefused(err) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want an error about %q (never an allowance)", err, tt.want)
+			}
+		})
 	}
 }
 
 func TestNewDynamoDBRejects(t *testing.T) {
 	c := dynamodb.New(dynamodb.Options{Region: "us-east-1"})
-	if _, err := NewDynamoDB(c, "", DefaultRules(), 0); err == nil {
+	p := policy(DefaultRules(), DefaultGuessRules())
+	if _, err := NewDynamoDB(c, "", p, 0); err == nil {
 		t.Error("empty table: got nil error, want one")
 	}
-	if _, err := NewDynamoDB(nil, "t", DefaultRules(), 0); err == nil {
+	if _, err := NewDynamoDB(nil, "t", p, 0); err == nil {
 		t.Error("nil client: got nil error, want one")
+	}
+	p.Key = nil
+	if _, err := NewDynamoDB(c, "t", p, 0); err == nil {
+		t.Error("no key: got nil error, want one")
 	}
 }

@@ -1,13 +1,12 @@
 package ratelimit
 
 import (
-	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
-	"sync"
 	"time"
 )
 
@@ -17,7 +16,7 @@ type Rule struct {
 	Window time.Duration
 }
 
-// Rules are the limits a limiter enforces.
+// Rules are the send limits a limiter enforces.
 type Rules struct {
 	// PerPhone caps the codes sent to one phone number.
 	PerPhone Rule
@@ -54,6 +53,83 @@ func (r Rules) Validate() error {
 	return nil
 }
 
+// Policy is everything a limiter enforces, and the key it hides numbers with.
+type Policy struct {
+	// Sends are the limits on codes sent.
+	Sends Rules
+	// Guesses is the budget of wrong answers.
+	Guesses GuessRules
+	// Key keys the hashes that stand for phone numbers in the counters, so
+	// that a copy of the counters does not give the numbers away (a hash of
+	// a phone number alone is undone by trying every number).
+	Key []byte
+}
+
+// MinKeyBytes is the shortest Policy.Key accepted.
+const MinKeyBytes = 16
+
+// Validate reports the first part of p that is out of its bounds.
+func (p Policy) Validate() error {
+	if err := p.Sends.Validate(); err != nil {
+		return err
+	}
+	if err := p.Guesses.Validate(); err != nil {
+		return err
+	}
+	if len(p.Key) < MinKeyBytes {
+		return fmt.Errorf("key is %d bytes, want at least %d", len(p.Key), MinKeyBytes)
+	}
+	return nil
+}
+
+// limit names what a Refused error refuses.
+type limit int
+
+const (
+	limitPhone   limit = iota // too many codes sent to one number
+	limitPool                 // too many codes sent by the pool
+	limitCoolOff              // a cool-off after wrong answers
+	limitLocked               // locked after too many wrong answers
+)
+
+// Refused is the error of a send or an answer that a limit refuses. Its
+// methods say which limit and for how long.
+type Refused struct {
+	limit limit
+	wait  time.Duration
+}
+
+// Error says which limit refused and for how long.
+func (e *Refused) Error() string {
+	switch e.limit {
+	case limitPool:
+		return fmt.Sprintf("pool send ceiling reached for %s", e.wait)
+	case limitCoolOff:
+		return fmt.Sprintf("cooling off after wrong answers for %s", e.wait)
+	case limitLocked:
+		return "locked after too many wrong answers"
+	}
+	return fmt.Sprintf("phone send limit reached for %s", e.wait)
+}
+
+// RetryAfter returns how long until the limit allows again; zero when only
+// an administrator can lift it.
+func (e *Refused) RetryAfter() time.Duration { return e.wait }
+
+// PoolWide reports whether the refusal is the whole pool's ceiling rather
+// than a limit of this phone number.
+func (e *Refused) PoolWide() bool { return e.limit == limitPool }
+
+// WrongAnswers reports whether the refusal comes from wrong answers (a
+// cool-off or a lock) rather than from codes sent.
+func (e *Refused) WrongAnswers() bool { return e.limit == limitCoolOff || e.limit == limitLocked }
+
+// IsRefused reports whether err is a Refused error.
+func IsRefused(err error) bool {
+	var r *Refused
+	return errors.As(err, &r)
+}
+
 // window returns the start of the fixed window of length w holding now, and
 // how long until it ends.
 func window(now time.Time, w time.Duration) (start int64, left time.Duration) {
@@ -63,72 +139,28 @@ func window(now time.Time, w time.Duration) (start int64, left time.Duration) {
 	return start, end.Sub(now)
 }
 
-// phoneKey is the counter key of a phone number in a window: a hash, so that
-// no phone number is stored.
-func phoneKey(phone string, start int64) string {
-	sum := sha256.Sum256([]byte("phonepass-rate-limit\x00" + phone))
-	return "phone#" + hex.EncodeToString(sum[:16]) + "#" + strconv.FormatInt(start, 10)
+// numberHash stands for a phone number in every key: an HMAC under the
+// policy's key, truncated to 128 bits, which is plenty to keep numbers apart.
+func numberHash(key []byte, phone string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("phonepass-number\x00"))
+	m.Write([]byte(phone))
+	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
+// phoneKey is the send counter of a phone number in the window starting at start.
+func phoneKey(key []byte, phone string, start int64) string {
+	return "phone#" + numberHash(key, phone) + "#" + strconv.FormatInt(start, 10)
+}
+
+// poolKey is the pool's send counter in the window starting at start.
 func poolKey(start int64) string {
 	return "pool#" + strconv.FormatInt(start, 10)
 }
 
-// Memory is an in-process limiter. It is safe for concurrent use.
-type Memory struct {
-	mu     sync.Mutex
-	rules  Rules
-	counts map[string]int
-	ends   map[string]time.Time
-}
-
-// NewMemory returns a Memory limiter for rules.
-func NewMemory(rules Rules) (*Memory, error) {
-	if err := rules.Validate(); err != nil {
-		return nil, err
-	}
-	return &Memory{rules: rules, counts: map[string]int{}, ends: map[string]time.Time{}}, nil
-}
-
-// Take records one send to phone at now if both rules allow it.
-func (m *Memory) Take(_ context.Context, phone string, now time.Time) (bool, time.Duration, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.sweep(now)
-	type check struct {
-		key  string
-		rule Rule
-		left time.Duration
-	}
-	var checks []check
-	if r := m.rules.PerPhone; r.Limit > 0 {
-		start, left := window(now, r.Window)
-		checks = append(checks, check{phoneKey(phone, start), r, left})
-	}
-	if r := m.rules.Pool; r.Limit > 0 {
-		start, left := window(now, r.Window)
-		checks = append(checks, check{poolKey(start), r, left})
-	}
-	for _, c := range checks {
-		if m.counts[c.key] >= c.rule.Limit {
-			return false, c.left, nil
-		}
-	}
-	for _, c := range checks {
-		m.counts[c.key]++
-		m.ends[c.key] = now.Add(c.left)
-	}
-	return true, 0, nil
-}
-
-// sweep forgets windows that have ended.
-func (m *Memory) sweep(now time.Time) {
-	for k, end := range m.ends {
-		if !now.Before(end) {
-			delete(m.ends, k)
-			delete(m.counts, k)
-		}
-	}
+// guessKey is the wrong-answer record of a phone number.
+func guessKey(key []byte, phone string) string {
+	return "guess#" + numberHash(key, phone)
 }
 
 // errNoTable is returned by NewDynamoDB without a table name.

@@ -2,6 +2,8 @@ package ratelimit
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -10,68 +12,96 @@ import (
 
 var t0 = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 
+// testKey keys the number hashes in tests.
+var testKey = []byte("ratelimit-test-key-0123456789abcdef")
+
 // limiter is what both implementations offer.
 type limiter interface {
-	Take(ctx context.Context, phone string, now time.Time) (bool, time.Duration, error)
+	Take(ctx context.Context, phone string, now time.Time) error
+	Reserve(ctx context.Context, phone string, now time.Time) error
+	Clear(ctx context.Context, phone string) error
 }
 
-// checkRules runs the same behavioural checks on any limiter built by make.
-func checkRules(t *testing.T, make func(t *testing.T, r Rules) limiter) {
+func policy(sends Rules, guesses GuessRules) Policy {
+	return Policy{Sends: sends, Guesses: guesses, Key: testKey}
+}
+
+// refusal returns err as a *Refused, failing t if it is not one.
+func refusal(t *testing.T, what string, err error) *Refused {
+	t.Helper()
+	var r *Refused
+	if !errors.As(err, &r) {
+		t.Fatalf("%s: got %v, want a refusal", what, err)
+	}
+	return r
+}
+
+// checkLimits runs the same behavioural checks on any limiter built by make.
+func checkLimits(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 	ctx := context.Background()
+	sendsOnly := func(r Rules) Policy { return policy(r, DefaultGuessRules()) }
 	t.Run("per phone limit holds and says when", func(t *testing.T) {
-		l := make(t, Rules{PerPhone: Rule{Limit: 5, Window: 15 * time.Minute}})
+		l := make(t, sendsOnly(Rules{PerPhone: Rule{Limit: 5, Window: 15 * time.Minute}}))
 		now := t0.Add(2 * time.Minute)
 		for i := 0; i < 5; i++ {
-			if ok, _, err := l.Take(ctx, "+447700900001", now); !ok || err != nil {
-				t.Fatalf("send %d: got %v, %v; want allowed", i+1, ok, err)
+			if err := l.Take(ctx, "+447700900001", now); err != nil {
+				t.Fatalf("send %d: got %v, want allowed", i+1, err)
 			}
 		}
-		ok, wait, err := l.Take(ctx, "+447700900001", now)
-		if ok || err != nil || wait != 13*time.Minute {
-			t.Errorf("sixth send: got %v, %v, %v; want refused with 13m to wait", ok, wait, err)
+		r := refusal(t, "sixth send", l.Take(ctx, "+447700900001", now))
+		if r.RetryAfter() != 13*time.Minute || r.PoolWide() || r.WrongAnswers() {
+			t.Errorf("sixth send: got wait %s pool %v answers %v; want 13m, a phone limit", r.RetryAfter(), r.PoolWide(), r.WrongAnswers())
 		}
-		if ok, _, _ := l.Take(ctx, "+447700900002", now); !ok {
-			t.Error("another number: got refused, want allowed")
+		if err := l.Take(ctx, "+447700900002", now); err != nil {
+			t.Errorf("another number: got %v, want allowed", err)
 		}
 	})
 	t.Run("window rolls over", func(t *testing.T) {
-		l := make(t, Rules{PerPhone: Rule{Limit: 2, Window: time.Minute}})
+		l := make(t, sendsOnly(Rules{PerPhone: Rule{Limit: 2, Window: time.Minute}}))
 		for i := 0; i < 2; i++ {
-			l.Take(ctx, "+447700900003", t0)
+			_ = l.Take(ctx, "+447700900003", t0)
 		}
-		if ok, _, _ := l.Take(ctx, "+447700900003", t0.Add(59*time.Second)); ok {
+		if err := l.Take(ctx, "+447700900003", t0.Add(59*time.Second)); err == nil {
 			t.Error("same window: got allowed, want refused")
 		}
-		if ok, _, _ := l.Take(ctx, "+447700900003", t0.Add(time.Minute)); !ok {
-			t.Error("next window: got refused, want allowed")
+		if err := l.Take(ctx, "+447700900003", t0.Add(time.Minute)); err != nil {
+			t.Errorf("next window: got %v, want allowed", err)
 		}
 	})
-	t.Run("pool ceiling", func(t *testing.T) {
-		l := make(t, Rules{PerPhone: Rule{Limit: 5, Window: time.Hour}, Pool: Rule{Limit: 3, Window: time.Minute}})
+	t.Run("pool ceiling says so and spends no number's allowance", func(t *testing.T) {
+		l := make(t, sendsOnly(Rules{PerPhone: Rule{Limit: 2, Window: time.Hour}, Pool: Rule{Limit: 3, Window: time.Minute}}))
 		for i, phone := range []string{"+447700900010", "+447700900011", "+447700900012"} {
-			if ok, _, _ := l.Take(ctx, phone, t0); !ok {
-				t.Fatalf("send %d: got refused, want allowed", i+1)
+			if err := l.Take(ctx, phone, t0); err != nil {
+				t.Fatalf("send %d: got %v, want allowed", i+1, err)
 			}
 		}
-		ok, wait, _ := l.Take(ctx, "+447700900013", t0.Add(10*time.Second))
-		if ok || wait != 50*time.Second {
-			t.Errorf("fourth number: got %v, %v; want refused with 50s to wait", ok, wait)
+		// A brand-new number during the flood: refused by the pool, five times.
+		for i := 0; i < 5; i++ {
+			r := refusal(t, "new number at the ceiling", l.Take(ctx, "+447700900013", t0.Add(10*time.Second)))
+			if !r.PoolWide() || r.RetryAfter() != 50*time.Second {
+				t.Fatalf("got pool %v wait %s, want the pool ceiling with 50s to wait", r.PoolWide(), r.RetryAfter())
+			}
+		}
+		// Next minute: the number still has its whole allowance of 2.
+		for i := 0; i < 2; i++ {
+			if err := l.Take(ctx, "+447700900013", t0.Add(time.Minute+time.Duration(i)*time.Second)); err != nil {
+				t.Fatalf("send %d after the flood: got %v, want allowed (refused sends must not spend the allowance)", i+1, err)
+			}
 		}
 	})
 	t.Run("concurrent sends never exceed the limit", func(t *testing.T) {
-		l := make(t, Rules{PerPhone: Rule{Limit: 5, Window: 15 * time.Minute}})
+		l := make(t, sendsOnly(Rules{PerPhone: Rule{Limit: 5, Window: 15 * time.Minute}}))
 		var allowed atomic.Int32
 		var wg sync.WaitGroup
 		for i := 0; i < 50; i++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				ok, _, err := l.Take(ctx, "+447700900020", t0)
-				if err != nil {
-					t.Error(err)
-				}
-				if ok {
+				err := l.Take(ctx, "+447700900020", t0)
+				if err == nil {
 					allowed.Add(1)
+				} else if !IsRefused(err) {
+					t.Error(err)
 				}
 			}()
 		}
@@ -80,11 +110,106 @@ func checkRules(t *testing.T, make func(t *testing.T, r Rules) limiter) {
 			t.Errorf("got %d of 50 concurrent sends allowed, want exactly 5", got)
 		}
 	})
+	t.Run("guess budget: cool-offs that double, then a lock", func(t *testing.T) {
+		l := make(t, policy(Rules{}, DefaultGuessRules()))
+		const phone = "+447700900030"
+		now := t0
+		wantCool := DefaultCoolOff
+		for n := 1; n <= DefaultLockAfter; n++ {
+			if err := l.Reserve(ctx, phone, now); err != nil {
+				t.Fatalf("answer %d at %s: got %v, want it counted", n, now, err)
+			}
+			if n%DefaultCoolOffEvery != 0 || n == DefaultLockAfter {
+				continue
+			}
+			// The answer after each tenth is refused until the cool-off ends,
+			// and so is every code.
+			r := refusal(t, "answer in a cool-off", l.Reserve(ctx, phone, now.Add(time.Second)))
+			if !r.WrongAnswers() || r.RetryAfter() != wantCool-time.Second {
+				t.Fatalf("after %d wrong: got wait %s answers %v, want %s of cool-off", n, r.RetryAfter(), r.WrongAnswers(), wantCool-time.Second)
+			}
+			if r := refusal(t, "code in a cool-off", l.Take(ctx, phone, now.Add(wantCool-time.Second))); !r.WrongAnswers() {
+				t.Fatalf("code in a cool-off: got %v, want a wrong-answers refusal", r)
+			}
+			now = now.Add(wantCool)
+			wantCool *= 2
+		}
+		for _, at := range []time.Time{now, now.Add(24 * time.Hour), now.Add(400 * 24 * time.Hour)} {
+			r := refusal(t, "answer after the lock", l.Reserve(ctx, phone, at))
+			if !r.WrongAnswers() || r.RetryAfter() != 0 {
+				t.Errorf("at %s: got wait %s, want a lock with no end", at, r.RetryAfter())
+			}
+			if err := l.Take(ctx, phone, at); !IsRefused(err) {
+				t.Errorf("code after the lock at %s: got %v, want refused", at, err)
+			}
+		}
+		if err := l.Clear(ctx, phone); err != nil {
+			t.Fatal(err)
+		}
+		if err := l.Take(ctx, phone, now); err != nil {
+			t.Errorf("code after an administrator cleared the lock: got %v, want allowed", err)
+		}
+	})
+	t.Run("a right answer clears the count", func(t *testing.T) {
+		l := make(t, policy(Rules{}, GuessRules{CoolOffEvery: 3, CoolOff: time.Minute, LockAfter: 6}))
+		const phone = "+447700900031"
+		for round := 0; round < 4; round++ {
+			for i := 0; i < 2; i++ {
+				if err := l.Reserve(ctx, phone, t0); err != nil {
+					t.Fatalf("round %d answer %d: got %v", round, i+1, err)
+				}
+			}
+			if err := l.Clear(ctx, phone); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := l.Reserve(ctx, phone, t0); err != nil {
+			t.Errorf("after 8 answers with a right one every 2: got %v, want no cool-off", err)
+		}
+	})
+	t.Run("other numbers are not touched", func(t *testing.T) {
+		l := make(t, policy(Rules{}, GuessRules{CoolOffEvery: 1, CoolOff: time.Hour, LockAfter: 1}))
+		if err := l.Reserve(ctx, "+447700900032", t0); err != nil {
+			t.Fatal(err)
+		}
+		if err := l.Reserve(ctx, "+447700900033", t0); err != nil {
+			t.Errorf("another number: got %v, want its own budget", err)
+		}
+	})
+	t.Run("concurrent answers never pass a cool-off", func(t *testing.T) {
+		l := make(t, policy(Rules{}, DefaultGuessRules()))
+		var counted atomic.Int32
+		var wg sync.WaitGroup
+		for i := 0; i < 40; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if l.Reserve(ctx, "+447700900034", t0) == nil {
+					counted.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		got := counted.Load()
+		if got > DefaultCoolOffEvery || got == 0 {
+			t.Errorf("got %d of 40 concurrent answers checked, want 1 to %d (the cool-off must stop the rest)", got, DefaultCoolOffEvery)
+		}
+		// Whatever raced, the count is exact: the next answers run out the
+		// ten before the cool-off, never more.
+		for n := got; n < DefaultCoolOffEvery; n++ {
+			if err := l.Reserve(ctx, "+447700900034", t0); err != nil {
+				t.Fatalf("answer %d: got %v, want counted", n+1, err)
+			}
+		}
+		if err := l.Reserve(ctx, "+447700900034", t0); !IsRefused(err) {
+			t.Errorf("answer %d: got %v, want the cool-off", DefaultCoolOffEvery+1, err)
+		}
+	})
 }
 
 func TestMemory(t *testing.T) {
-	checkRules(t, func(t *testing.T, r Rules) limiter {
-		m, err := NewMemory(r)
+	checkLimits(t, func(t *testing.T, p Policy) limiter {
+		m, err := NewMemory(p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,31 +218,95 @@ func TestMemory(t *testing.T) {
 }
 
 func TestMemoryForgetsOldWindows(t *testing.T) {
-	m, _ := NewMemory(DefaultRules())
+	m, _ := NewMemory(policy(DefaultRules(), DefaultGuessRules()))
 	for i := 0; i < 100; i++ {
-		m.Take(context.Background(), "+4477009"+string(rune('0'+i%10))+"0000", t0.Add(time.Duration(i)*time.Hour))
+		_ = m.Take(context.Background(), "+4477009"+string(rune('0'+i%10))+"0000", t0.Add(time.Duration(i)*time.Hour))
 	}
 	if n := len(m.counts); n > 4 {
 		t.Errorf("got %d counters after 100 hours, want old windows forgotten", n)
 	}
 }
 
-func TestRulesValidate(t *testing.T) {
+// TestMemoryGuessesBounded floods fresh numbers past the bound: memory stays
+// bounded and a lock survives the flood.
+func TestMemoryGuessesBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("floods 100,000 numbers")
+	}
+	m, _ := NewMemory(policy(Rules{}, GuessRules{CoolOffEvery: 5, CoolOff: time.Minute, LockAfter: 5}))
+	ctx := context.Background()
+	for i := 0; i < 5; i++ {
+		_ = m.Reserve(ctx, "+447700900999", t0)
+	}
+	for i := 0; i < maxMemoryGuesses+10; i++ {
+		if err := m.Reserve(ctx, fmt.Sprintf("+1555%07d", i), t0.Add(time.Duration(i))); err != nil {
+			t.Fatalf("fresh number %d: got %v", i, err)
+		}
+	}
+	if n := len(m.guesses); n > maxMemoryGuesses {
+		t.Errorf("got %d records, want at most %d", n, maxMemoryGuesses)
+	}
+	if err := m.Take(ctx, "+447700900999", t0.Add(time.Hour)); !IsRefused(err) {
+		t.Errorf("locked number after the flood: got %v, want still locked", err)
+	}
+}
+
+func TestCoolOffAfter(t *testing.T) {
+	g := DefaultGuessRules()
 	tests := []struct {
-		name  string
-		rules Rules
-		ok    bool
+		wrong int
+		want  time.Duration
 	}{
-		{"defaults", DefaultRules(), true},
-		{"off", Rules{}, true},
-		{"negative", Rules{PerPhone: Rule{Limit: -1, Window: time.Minute}}, false},
-		{"no window", Rules{Pool: Rule{Limit: 5}}, false},
+		{0, 0}, {1, 0}, {9, 0}, {10, 15 * time.Minute}, {11, 0}, {20, 30 * time.Minute},
+		{30, time.Hour}, {90, 64 * time.Hour}, {100, 128 * time.Hour},
+	}
+	for _, tt := range tests {
+		if got := g.coolOffAfter(tt.wrong); got != tt.want {
+			t.Errorf("coolOffAfter(%d): got %s, want %s", tt.wrong, got, tt.want)
+		}
+	}
+	tight := GuessRules{CoolOffEvery: 1, CoolOff: MaxCoolOff, LockAfter: MaxLockAfter}
+	if got := tight.coolOffAfter(99); got != longestCoolOff {
+		t.Errorf("doubling 98 times: got %s, want the cap %s", got, longestCoolOff)
+	}
+}
+
+func TestPolicyValidate(t *testing.T) {
+	tests := []struct {
+		name   string
+		policy Policy
+		ok     bool
+	}{
+		{"defaults", policy(DefaultRules(), DefaultGuessRules()), true},
+		{"sends off", policy(Rules{}, DefaultGuessRules()), true},
+		{"negative", policy(Rules{PerPhone: Rule{Limit: -1, Window: time.Minute}}, DefaultGuessRules()), false},
+		{"no window", policy(Rules{Pool: Rule{Limit: 5}}, DefaultGuessRules()), false},
+		{"lock above NIST's 100", policy(DefaultRules(), GuessRules{CoolOffEvery: 10, CoolOff: time.Minute, LockAfter: 101}), false},
+		{"no lock", policy(DefaultRules(), GuessRules{CoolOffEvery: 10, CoolOff: time.Minute}), false},
+		{"cool-off every 0", policy(DefaultRules(), GuessRules{CoolOff: time.Minute, LockAfter: 10}), false},
+		{"cool-off after the lock", policy(DefaultRules(), GuessRules{CoolOffEvery: 11, CoolOff: time.Minute, LockAfter: 10}), false},
+		{"cool-off 1s", policy(DefaultRules(), GuessRules{CoolOffEvery: 10, CoolOff: time.Second, LockAfter: 100}), false},
+		{"no key", Policy{Sends: DefaultRules(), Guesses: DefaultGuessRules()}, false},
+		{"short key", Policy{Sends: DefaultRules(), Guesses: DefaultGuessRules(), Key: []byte("short")}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if err := tt.rules.Validate(); (err == nil) != tt.ok {
+			if err := tt.policy.Validate(); (err == nil) != tt.ok {
 				t.Errorf("got %v, want ok=%v", err, tt.ok)
 			}
 		})
+	}
+}
+
+func TestNumberHashIsKeyed(t *testing.T) {
+	a := numberHash(testKey, "+447700900123")
+	if a != numberHash(testKey, "+447700900123") {
+		t.Error("numberHash is not deterministic")
+	}
+	if a == numberHash([]byte("another-key-0123456789abcdef"), "+447700900123") {
+		t.Error("numberHash does not depend on the key: a copy of the table would give numbers away")
+	}
+	if a == numberHash(testKey, "+447700900124") {
+		t.Error("two numbers share a hash")
 	}
 }

@@ -15,6 +15,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 // InCI reports whether the tests run in CI, where a missing tool is a failure.
@@ -166,4 +171,39 @@ func MotoSMS(t testing.TB, url string) []SMS {
 		t.Fatalf("decode moto data: %v", err)
 	}
 	return data.SNS.SMS
+}
+
+// DynamoDB returns an aws-sdk-go-v2 DynamoDB client of region for the moto
+// server at url (StartMoto has set dummy credentials), with no retries.
+// moto keeps each region's tables apart.
+func DynamoDB(t testing.TB, url, region string) *dynamodb.Client {
+	t.Helper()
+	cfg, err := awsconfig.LoadDefaultConfig(context.Background(), awsconfig.WithRegion(region), awsconfig.WithRetryMaxAttempts(1))
+	if err != nil {
+		t.Fatalf("aws config: %v", err)
+	}
+	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(url) })
+}
+
+// CreateTable makes a table shaped as template.yaml makes the limiter's:
+// string partition key key, on demand, TTL on ttlAttribute.
+func CreateTable(t testing.TB, c *dynamodb.Client, name, key, ttlAttribute string) {
+	t.Helper()
+	ctx := context.Background()
+	_, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            aws.String(name),
+		BillingMode:          dbtypes.BillingModePayPerRequest,
+		AttributeDefinitions: []dbtypes.AttributeDefinition{{AttributeName: aws.String(key), AttributeType: dbtypes.ScalarAttributeTypeS}},
+		KeySchema:            []dbtypes.KeySchemaElement{{AttributeName: aws.String(key), KeyType: dbtypes.KeyTypeHash}},
+	})
+	if err != nil {
+		t.Fatalf("create table: %v", err)
+	}
+	_, err = c.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{
+		TableName:               aws.String(name),
+		TimeToLiveSpecification: &dbtypes.TimeToLiveSpecification{AttributeName: aws.String(ttlAttribute), Enabled: aws.Bool(true)},
+	})
+	if err != nil {
+		t.Fatalf("enable ttl: %v", err)
+	}
 }
