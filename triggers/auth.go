@@ -35,7 +35,10 @@ const (
 )
 
 // Attribute names read from userAttributes.
-const attrPhone = "phone_number"
+const (
+	attrPhone         = "phone_number"
+	attrPhoneVerified = "phone_number_verified"
+)
 
 // User-facing errors.
 var (
@@ -46,6 +49,29 @@ var (
 
 // generateCode draws a code from crypto/rand.
 func generateCode(digits int) (string, error) { return otp.Generate(digits) }
+
+// recipient is whom a challenge is for: the number a code goes to, and
+// whether one may go there at all. Only a known user's phone_number whose
+// phone_number_verified is "true" may receive codes; anything else (an
+// unknown number, an unverified or re-pointed one) is answered exactly like
+// an unknown number, so the answers do not tell the two apart.
+type recipient struct {
+	phone    string
+	eligible bool
+	why      string // the log outcome when not eligible
+}
+
+// recipientOf reads the recipient of a Define, Create or Verify event: for
+// an unknown user, the number typed (the event's userName).
+func recipientOf(userName string, attrs map[string]string, notFound bool) recipient {
+	switch {
+	case notFound:
+		return recipient{phone: userName, why: "unknown-user"}
+	case attrs[attrPhoneVerified] != "true":
+		return recipient{phone: attrs[attrPhone], why: "unverified-phone"}
+	}
+	return recipient{phone: attrs[attrPhone], eligible: true}
+}
 
 // preSignUp confirms users who sign up or are created with a valid phone
 // number and marks the phone verified: the first code they receive proves
@@ -76,18 +102,21 @@ func (h *Handler) preSignUp(ev *preSignUpEvent, out *outcome) error {
 // defineAuthChallenge drives the sign-in: a code challenge first, tokens after
 // a right answer, the same challenge after a wrong one until MaxAttempts wrong
 // answers, and failure at once for a session that holds anything but
-// phonepass's own CUSTOM_CHALLENGE.
+// phonepass's own CUSTOM_CHALLENGE. A user who may not receive codes gets
+// "user not found", or with HideUnknownUsers a challenge like anyone's that
+// can never succeed.
 func (h *Handler) defineAuthChallenge(ev *defineEvent, out *outcome) error {
 	out.pool = ev.UserPoolID
-	out.phone = ev.Request.UserAttributes[attrPhone]
+	to := recipientOf(ev.UserName, ev.Request.UserAttributes, ev.Request.UserNotFound)
+	out.phone = to.phone
 	ev.Response = events.CognitoEventUserPoolsDefineAuthChallengeResponse{}
 	fail := func(result string, detail error) error {
 		ev.Response.FailAuthentication = true
 		out.result, out.detail = result, detail
 		return nil
 	}
-	if ev.Request.UserNotFound && !h.cfg.HideUnknownUsers {
-		out.result = "user-not-found"
+	if !to.eligible && !h.cfg.HideUnknownUsers {
+		out.result = to.why
 		return errUserNotFound
 	}
 	rounds, wrong, err := h.cfg.tally(ev.Request.Session, ev.Request.ClientMetadata, h.now())
@@ -97,7 +126,7 @@ func (h *Handler) defineAuthChallenge(ev *defineEvent, out *outcome) error {
 	n := len(rounds)
 	switch {
 	case n == 0:
-	case ev.Request.Session[n-1].ChallengeResult && !ev.Request.UserNotFound && !rounds[n-1].never:
+	case ev.Request.Session[n-1].ChallengeResult && to.eligible:
 		ev.Response.IssueTokens = true
 		out.result = "tokens"
 		return nil
@@ -113,16 +142,14 @@ func (h *Handler) defineAuthChallenge(ev *defineEvent, out *outcome) error {
 
 // createAuthChallenge sends a code in the first round, reuses it after a
 // wrong answer, and sends a new one when the client asks and a resend is
-// allowed. An unknown user (with HideUnknownUsers) gets a challenge that can
-// never succeed, and no SMS.
+// allowed. A user who may not receive codes (with HideUnknownUsers) goes the
+// same way, counted by the same limits, but gets no SMS: a pause as long as
+// a recent send and a digest no answer matches.
 func (h *Handler) createAuthChallenge(ctx context.Context, ev *createEvent, out *outcome) error {
 	out.pool = ev.UserPoolID
 	req := &ev.Request
-	phone := req.UserAttributes[attrPhone]
-	if req.UserNotFound {
-		phone = ev.UserName
-	}
-	out.phone = phone
+	to := recipientOf(ev.UserName, req.UserAttributes, req.UserNotFound)
+	out.phone = to.phone
 	ev.Response = events.CognitoEventUserPoolsCreateAuthChallengeResponse{
 		PublicChallengeParameters:  map[string]string{},
 		PrivateChallengeParameters: map[string]string{},
@@ -130,8 +157,8 @@ func (h *Handler) createAuthChallenge(ctx context.Context, ev *createEvent, out 
 	if req.ChallengeName != ChallengeName {
 		return userErr(fmt.Sprintf("unsupported challenge %q", truncate(req.ChallengeName)))
 	}
-	if req.UserNotFound && !h.cfg.HideUnknownUsers {
-		out.result = "user-not-found"
+	if !to.eligible && !h.cfg.HideUnknownUsers {
+		out.result = to.why
 		return errUserNotFound
 	}
 	now := h.now()
@@ -148,131 +175,113 @@ func (h *Handler) createAuthChallenge(ctx context.Context, ev *createEvent, out 
 			fresh, resends = true, r.resends+1
 		}
 	}
-	switch {
-	case fresh && req.UserNotFound:
-		// Look like a real challenge, send nothing, never succeed.
-		r = round{resends: resends, sentAt: now.Truncate(time.Second), never: true}
-		out.result = "unknown-user"
-	case fresh:
-		if r, err = h.sendNew(ctx, phone, now, resends, out); err != nil {
+	if fresh {
+		if r, err = h.sendNew(ctx, ev.UserName, to, now, resends, out); err != nil {
 			return err
 		}
-		out.result = "sent"
-		if resends > 0 {
-			out.result = "resent"
-		}
-	default:
+	} else {
 		out.result = "reused"
 	}
 
 	public := ev.Response.PublicChallengeParameters
-	public[ParamPhone] = MaskPhone(phone)
+	public[ParamPhone] = MaskPhone(to.phone)
 	public[ParamCodeLength] = strconv.Itoa(h.cfg.CodeDigits)
 	public[ParamAttemptsLeft] = strconv.Itoa(max(h.cfg.MaxAttempts-wrong, 0))
 	wait, ok := h.cfg.resendWait(r, now)
 	public[ParamResendAvailable] = strconv.FormatBool(ok)
 	public[ParamResendInSeconds] = strconv.Itoa(int((wait + 999_999_999) / 1_000_000_000))
-	left := r.sentAt.Add(h.cfg.CodeTTL).Sub(now)
+	left := r.sentAt().Add(h.cfg.CodeTTL).Sub(now)
 	public[ParamExpiresInSeconds] = strconv.Itoa(max(int(left.Seconds()), 0))
-	if !r.never {
-		ev.Response.PrivateChallengeParameters[privateDigest] = r.digest.String()
-	}
+	ev.Response.PrivateChallengeParameters[privateDigest] = r.digest.String()
 	ev.Response.ChallengeMetadata = r.String()
 	return nil
 }
 
-// sendNew makes a code, sends it to phone and returns the round that records it.
-func (h *Handler) sendNew(ctx context.Context, phone string, now time.Time, resends int, out *outcome) (round, error) {
-	if phone == "" {
+// sendNew makes a code for userName, sends it to the recipient and returns
+// the round that records it. A recipient who may not receive codes passes
+// the same checks and limits, then gets a pause instead of an SMS and a
+// digest that no answer matches.
+func (h *Handler) sendNew(ctx context.Context, userName string, to recipient, now time.Time, resends int, out *outcome) (round, error) {
+	if to.phone == "" {
 		return round{}, errNoPhone
 	}
-	if err := h.cfg.checkPhone(phone); err != nil {
+	if err := h.cfg.checkPhone(to.phone); err != nil {
 		return round{}, err
 	}
-	if err := h.checkLimit(ctx, phone, now, out); err != nil {
+	if err := h.takeSend(ctx, to.phone, now, out); err != nil {
 		return round{}, err
+	}
+	if !to.eligible {
+		h.pause(ctx, h.sendTimes.draw())
+		d, err := otp.NeverDigest(h.cfg.CodeDigits, now)
+		if err != nil {
+			return round{}, fmt.Errorf("digest: %w", err)
+		}
+		out.result = to.why
+		return round{resends: resends, digest: d}, nil
 	}
 	code, err := h.random(h.cfg.CodeDigits)
 	if err != nil {
 		return round{}, fmt.Errorf("generate code: %w", err)
 	}
-	d, err := otp.NewDigest(code, now)
+	d, err := h.cfg.Keys.NewDigest(userName, code, now)
 	if err != nil {
 		return round{}, fmt.Errorf("digest code: %w", err)
 	}
-	if err := h.sender.SendCode(ctx, phone, code); err != nil {
+	start := time.Now()
+	if err := h.sender.SendCode(ctx, to.phone, code); err != nil {
 		out.detail = err
 		return round{}, errSendFailed
 	}
-	return round{resends: resends, sentAt: d.IssuedAt, digest: d}, nil
-}
-
-// checkLimit asks the Limiter, if any, whether a code may be sent to phone.
-func (h *Handler) checkLimit(ctx context.Context, phone string, now time.Time, out *outcome) error {
-	if h.limiter == nil {
-		return nil
+	h.sendTimes.record(time.Since(start))
+	out.result = "sent"
+	if resends > 0 {
+		out.result = "resent"
 	}
-	allowed, retryAfter, err := h.limiter.Take(ctx, phone, now)
-	switch {
-	case err != nil && h.cfg.LimiterFailOpen:
-		out.detail = fmt.Errorf("rate limiter failed open: %w", err)
-		return nil
-	case err != nil:
-		out.detail = fmt.Errorf("rate limiter failed closed: %w", err)
-		out.result = "limiter-unavailable"
-		return errSendFailed
-	case !allowed:
-		out.result = "rate-limited"
-		return userErr("too many codes requested for this phone number; try again in " + humanWait(retryAfter))
-	}
-	return nil
-}
-
-// humanWait says a wait in whole minutes, or seconds under a minute.
-func humanWait(d time.Duration) string {
-	if d <= time.Minute {
-		s := int((d + time.Second - 1) / time.Second)
-		if s <= 1 {
-			return "1 second"
-		}
-		return strconv.Itoa(s) + " seconds"
-	}
-	m := int((d + time.Minute - 1) / time.Minute)
-	return strconv.Itoa(m) + " minutes"
+	return round{resends: resends, digest: d}, nil
 }
 
 // verifyAuthChallenge accepts exactly the code of this challenge, trimmed of
-// white space, before it expires. Anything else, including an answer that
-// asks for a resend, is a wrong answer.
-func (h *Handler) verifyAuthChallenge(ev *verifyEvent, out *outcome) error {
+// white space, before it expires. Each answer is counted against the
+// number's guess budget before it is checked, and a right one clears the
+// count. An answer that asks for a resend is not checked, and not counted.
+func (h *Handler) verifyAuthChallenge(ctx context.Context, ev *verifyEvent, out *outcome) error {
 	out.pool = ev.UserPoolID
-	out.phone = ev.Request.UserAttributes[attrPhone]
+	to := recipientOf(ev.UserName, ev.Request.UserAttributes, ev.Request.UserNotFound)
+	out.phone = to.phone
 	ev.Response = events.CognitoEventUserPoolsVerifyAuthChallengeResponse{}
 	answer, isString := ev.Request.ChallengeAnswer.(string)
 	switch {
-	case ev.Request.UserNotFound:
-		out.result = "unknown-user"
 	case wantsResend(ev.Request.ClientMetadata):
 		out.result = "resend-requested"
+		return nil
 	case !isString:
 		out.result = "wrong"
 		out.detail = errors.New("challenge answer is not a string")
+		return nil
+	}
+	d, err := otp.ParseDigest(ev.Request.PrivateChallengeParameters[privateDigest])
+	if err != nil {
+		out.result, out.detail = "wrong", fmt.Errorf("private challenge parameters: %w", err)
+		return nil
+	}
+	now := h.now()
+	if err := h.reserveAnswer(ctx, to.phone, now, out); err != nil {
+		return err
+	}
+	if h.cfg.Keys.Matches(d, ev.UserName, answer, now, h.cfg.CodeTTL) && to.eligible {
+		ev.Response.AnswerCorrect = true
+		out.result = "correct"
+		h.clearAnswers(ctx, to.phone, out)
+		return nil
+	}
+	switch {
+	case !to.eligible:
+		out.result = to.why
+	case d.Expired(now, h.cfg.CodeTTL):
+		out.result = "expired"
 	default:
-		d, err := otp.ParseDigest(ev.Request.PrivateChallengeParameters[privateDigest])
-		if err != nil {
-			out.result, out.detail = "wrong", fmt.Errorf("private challenge parameters: %w", err)
-			return nil
-		}
-		now := h.now()
-		if d.Matches(answer, now, h.cfg.CodeTTL) {
-			ev.Response.AnswerCorrect = true
-			out.result = "correct"
-			return nil
-		}
 		out.result = "wrong"
-		if d.Expired(now, h.cfg.CodeTTL) {
-			out.result = "expired"
-		}
 	}
 	return nil
 }

@@ -52,7 +52,7 @@ func benchHandler(tb testing.TB, log *zap.Logger, now func() time.Time) (*trigge
 	if now != nil {
 		opts = append(opts, triggers.WithClock(now))
 	}
-	h, err := triggers.New(triggers.DefaultConfig(), sender, log, opts...)
+	h, err := triggers.New(triggers.DevConfig(), sender, log, opts...)
 	if err != nil {
 		tb.Fatalf("triggers.New: %v", err)
 	}

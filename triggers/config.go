@@ -1,6 +1,7 @@
 package triggers
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -24,13 +25,19 @@ type Config struct {
 	// AllowedCountryCodes lists the country calling codes (such as "1" or
 	// "44") that may sign up and receive codes; empty allows all.
 	AllowedCountryCodes []string
-	// HideUnknownUsers makes an unknown user get a challenge that can never
-	// succeed, instead of a "user not found" error, so that sign-in does not
-	// reveal which phone numbers have accounts. No SMS is sent either way.
+	// HideUnknownUsers makes an unknown user, or one whose phone number is
+	// not verified, get a challenge that can never succeed instead of a
+	// "user not found" error: the same public parameters, the same limits,
+	// and as long to answer as a real send, so that sign-in does not reveal
+	// which phone numbers have accounts. No SMS is sent either way.
 	HideUnknownUsers bool
 	// LimiterFailOpen sends the code anyway when the Limiter cannot be
-	// reached. The default, false, sends nothing and fails the sign-in.
+	// reached. The default, false, sends nothing and fails the sign-in. It
+	// never applies to the guess budget: an answer that cannot be counted
+	// is never checked.
 	LimiterFailOpen bool
+	// Keys is the server secret that keys the digests of codes. Required.
+	Keys otp.Keys
 }
 
 // Defaults and bounds of Config.
@@ -72,6 +79,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("max resends %d is not in 0..%d", c.MaxResends, MaxMaxResends)
 	case c.ResendInterval < 0 || c.ResendInterval > MaxResendInterval:
 		return fmt.Errorf("resend interval %s is not in 0s..%s", c.ResendInterval, MaxResendInterval)
+	}
+	if c.Keys.IsZero() {
+		return errors.New("no code key")
 	}
 	for _, cc := range c.AllowedCountryCodes {
 		if !isCallingCode(cc) {
@@ -123,6 +133,9 @@ func (c Config) checkPhone(phone string) error {
 	}
 	if len(c.AllowedCountryCodes) == 0 {
 		return nil
+	}
+	if c.Keys.IsZero() {
+		return errors.New("no code key")
 	}
 	for _, cc := range c.AllowedCountryCodes {
 		if strings.HasPrefix(phone[1:], cc) {

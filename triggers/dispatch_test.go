@@ -43,7 +43,7 @@ func FuzzFastPath(f *testing.F) {
 	// At the time the sample events were made, with a fixed code and salt
 	// source, both paths give byte-identical answers.
 	at := time.Date(2026, time.January, 15, 9, 30, 0, 0, time.UTC)
-	h, err := New(DefaultConfig(), SenderFunc(func(context.Context, string, string) error { return nil }), nil,
+	h, err := New(DevConfig(), SenderFunc(func(context.Context, string, string) error { return nil }), nil,
 		WithClock(func() time.Time { return at }), WithCodeSource(func(int) (string, error) { return "123456", nil }))
 	if err != nil {
 		f.Fatal(err)

@@ -4,7 +4,21 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/phonepass/phonepass/otp"
 )
+
+// DevConfig is DefaultConfig with otp.DevelopmentKey, the key the sample
+// events in ../events were made with.
+func DevConfig() Config {
+	c := DefaultConfig()
+	k, err := otp.NewKeys(otp.DevelopmentKey, "")
+	if err != nil {
+		panic(err)
+	}
+	c.Keys = k
+	return c
+}
 
 // addSampleEvents adds every file of ../events to f's seed corpus.
 func addSampleEvents(f *testing.F) {

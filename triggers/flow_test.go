@@ -157,8 +157,7 @@ func TestSignInLoop(t *testing.T) {
 
 	t.Run("unknown user gets an error and no SMS", func(t *testing.T) {
 		f := newFixture(t, nil)
-		s := f.startSignIn(t)
-		s.notFound, s.attrs = true, nil
+		s := f.startUnknown(t, "+447700900999")
 		res, err := s.start()
 		var ue *triggers.UserError
 		if res != resError || !errors.As(err, &ue) || err.Error() != "user not found" {
@@ -171,8 +170,7 @@ func TestSignInLoop(t *testing.T) {
 
 	t.Run("hidden unknown user never succeeds", func(t *testing.T) {
 		f := newFixture(t, func(c *triggers.Config) { c.HideUnknownUsers = true })
-		s := f.startSignIn(t)
-		s.notFound, s.attrs = true, nil
+		s := f.startUnknown(t, "+447700900999")
 		mustStart(t, s)
 		if s.public[triggers.ParamAttemptsLeft] != "3" || s.public[triggers.ParamResendAvailable] != "true" {
 			t.Errorf("got public parameters %v, want them to look like a real challenge", s.public)

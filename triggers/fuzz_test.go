@@ -63,7 +63,7 @@ func FuzzInvoke(f *testing.F) {
 		}
 		return nil
 	})
-	h, err := triggers.New(triggers.DefaultConfig(), sender, nil, triggers.WithClock(func() time.Time { return at }))
+	h, err := triggers.New(triggers.DevConfig(), sender, nil, triggers.WithClock(func() time.Time { return at }), triggers.WithPause(noPause))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -22,6 +22,13 @@ const (
 	SourceVerifyChallengeAnswer = "VerifyAuthChallengeResponse_Authentication"
 )
 
+// SourceAdminUnlock is the triggerSource of an administrator's request to
+// clear a phone number's wrong answers and lock: {"triggerSource":
+// "PhonepassAdmin_Unlock", "phone": "+447700900123"}, sent by invoking the
+// function directly (aws lambda invoke). Cognito never sends it, and only
+// principals allowed lambda:InvokeFunction can.
+const SourceAdminUnlock = "PhonepassAdmin_Unlock"
+
 // ChallengeName is the only challenge phonepass presents and accepts.
 const ChallengeName = "CUSTOM_CHALLENGE"
 
@@ -45,22 +52,16 @@ func (f SenderFunc) SendCode(ctx context.Context, phone, code string) error {
 	return f(ctx, phone, code)
 }
 
-// Limiter caps the codes sent across sign-ins. Take records one code about
-// to be sent to phone at now; it reports whether the send is within limits
-// and, when it is not, how long until it would be. Package ratelimit
-// implements it.
-type Limiter interface {
-	Take(ctx context.Context, phone string, now time.Time) (allowed bool, retryAfter time.Duration, err error)
-}
-
 // Handler serves the four phonepass triggers. It is safe for concurrent use.
 type Handler struct {
-	cfg     Config
-	sender  Sender
-	limiter Limiter
-	log     *zap.Logger
-	now     func() time.Time
-	random  func(digits int) (string, error)
+	cfg       Config
+	sender    Sender
+	limiter   Limiter
+	log       *zap.Logger
+	now       func() time.Time
+	random    func(digits int) (string, error)
+	sendTimes sendTimes
+	pause     func(ctx context.Context, d time.Duration)
 }
 
 // Option changes a Handler made by New.
@@ -71,9 +72,16 @@ func WithClock(now func() time.Time) Option {
 	return func(h *Handler) { h.now = now }
 }
 
-// WithLimiter makes the Handler consult l before every code it sends.
+// WithLimiter makes the Handler consult l before every code it sends and
+// every answer it checks.
 func WithLimiter(l Limiter) Option {
 	return func(h *Handler) { h.limiter = l }
+}
+
+// WithPause makes the Handler wait with wait instead of a timer where it
+// stands in for a send (see Config.HideUnknownUsers). It is meant for tests.
+func WithPause(wait func(ctx context.Context, d time.Duration)) Option {
+	return func(h *Handler) { h.pause = wait }
 }
 
 // WithCodeSource makes the Handler draw codes from gen instead of otp.Generate.
@@ -94,7 +102,7 @@ func New(cfg Config, sender Sender, log *zap.Logger, opts ...Option) (*Handler, 
 	if log == nil {
 		log = zap.NewNop()
 	}
-	h := &Handler{cfg: cfg, sender: sender, log: log, now: time.Now, random: generateCode}
+	h := &Handler{cfg: cfg, sender: sender, log: log, now: time.Now, random: generateCode, pause: pause}
 	for _, o := range opts {
 		o(h)
 	}
@@ -213,7 +221,8 @@ func (h *Handler) route(ctx context.Context, src string, payload []byte, out *ou
 			return &w.createEvent, w.TriggerSource
 		})
 	case SourceVerifyChallengeAnswer:
-		return handle(payload, src, strict, out, h.verifyAuthChallenge, func(w *struct {
+		verify := func(ev *verifyEvent, out *outcome) error { return h.verifyAuthChallenge(ctx, ev, out) }
+		return handle(payload, src, strict, out, verify, func(w *struct {
 			verifyEvent
 			TriggerSource *string `json:"triggerSource"`
 		}) (*verifyEvent, *string) {
@@ -221,6 +230,17 @@ func (h *Handler) route(ctx context.Context, src string, payload []byte, out *ou
 				w.verifyEvent.TriggerSource = *w.TriggerSource
 			}
 			return &w.verifyEvent, w.TriggerSource
+		})
+	case SourceAdminUnlock:
+		unlock := func(ev *unlockEvent, out *outcome) error { return h.unlock(ctx, ev, out) }
+		return handle(payload, src, strict, out, unlock, func(w *struct {
+			unlockEvent
+			TriggerSource *string `json:"triggerSource"`
+		}) (*unlockEvent, *string) {
+			if w.TriggerSource != nil {
+				w.unlockEvent.TriggerSource = *w.TriggerSource
+			}
+			return &w.unlockEvent, w.TriggerSource
 		})
 	}
 	return nil, false, nil

@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
+	"github.com/phonepass/phonepass/otp"
 	"github.com/phonepass/phonepass/triggers"
 )
 
@@ -19,7 +20,27 @@ const (
 	testPool  = "us-east-1_TestPool1"
 	testPhone = "+447700904455"
 	testUser  = "5f7b0c1e-2f6a-4c55-9a3e-0d8a6c0f1e21"
+	testKey   = "triggers-test-key-0123456789abcdefghij"
 )
+
+// testKeys are the Keys of every test Handler.
+var testKeys = func() otp.Keys {
+	k, err := otp.NewKeys(testKey, "")
+	if err != nil {
+		panic(err)
+	}
+	return k
+}()
+
+// testConfig is DefaultConfig with the test key.
+func testConfig() triggers.Config {
+	c := triggers.DefaultConfig()
+	c.Keys = testKeys
+	return c
+}
+
+// noPause stands in for the pause of a challenge that sends nothing.
+func noPause(context.Context, time.Duration) {}
 
 // clock is a settable time source.
 type clock struct {
@@ -86,13 +107,20 @@ type fixture struct {
 
 func newFixture(t *testing.T, mutate func(*triggers.Config)) *fixture {
 	t.Helper()
-	cfg := triggers.DefaultConfig()
+	return newFixtureWith(t, mutate)
+}
+
+// newFixtureWith is newFixture with more options for the Handler.
+func newFixtureWith(t *testing.T, mutate func(*triggers.Config), opts ...triggers.Option) *fixture {
+	t.Helper()
+	cfg := testConfig()
 	if mutate != nil {
 		mutate(&cfg)
 	}
 	core, logs := observer.New(zapcore.DebugLevel)
 	f := &fixture{clock: newClock(), out: &outbox{}, logs: logs}
-	h, err := triggers.New(cfg, f.out, zap.New(core), triggers.WithClock(f.clock.Now))
+	opts = append([]triggers.Option{triggers.WithClock(f.clock.Now), triggers.WithPause(noPause)}, opts...)
+	h, err := triggers.New(cfg, f.out, zap.New(core), opts...)
 	if err != nil {
 		t.Fatalf("triggers.New: %v", err)
 	}
@@ -145,11 +173,18 @@ type signIn struct {
 	private  map[string]string
 	public   map[string]string
 	notFound bool
+	typed    string // the name typed for an unknown user
 	attrs    map[string]string
 }
 
 func (f *fixture) startSignIn(t *testing.T) *signIn {
 	return &signIn{t: t, f: f, attrs: attrs()}
+}
+
+// startUnknown is a sign-in for a number with no account, as Cognito runs
+// it with PreventUserExistenceErrors: userNotFound and no attributes.
+func (f *fixture) startUnknown(t *testing.T, phone string) *signIn {
+	return &signIn{t: t, f: f, notFound: true, typed: phone}
 }
 
 // define runs DefineAuthChallenge with the session so far.
@@ -160,6 +195,7 @@ func (s *signIn) define(clientMetadata map[string]string) (events.CognitoEventUs
 			UserAttributes: s.attrs, Session: s.session, ClientMetadata: clientMetadata, UserNotFound: s.notFound,
 		},
 	}
+	ev.UserName = s.userName()
 	err := invoke(s.t, s.f, &ev)
 	return ev.Response, err
 }
@@ -173,6 +209,7 @@ func (s *signIn) create(clientMetadata map[string]string) (events.CognitoEventUs
 			ClientMetadata: clientMetadata, UserNotFound: s.notFound,
 		},
 	}
+	ev.UserName = s.userName()
 	err := invoke(s.t, s.f, &ev)
 	if err == nil {
 		s.private = ev.Response.PrivateChallengeParameters
@@ -184,15 +221,33 @@ func (s *signIn) create(clientMetadata map[string]string) (events.CognitoEventUs
 	return ev.Response, err
 }
 
-// verify runs VerifyAuthChallengeResponse on answer and records the result.
-func (s *signIn) verify(answer any, clientMetadata map[string]string) bool {
+// verifyEventFor is the VerifyAuthChallengeResponse event of answer in the
+// sign-in's current round.
+func verifyEventFor(s *signIn, answer any) events.CognitoEventUserPoolsVerifyAuthChallenge {
 	ev := events.CognitoEventUserPoolsVerifyAuthChallenge{
 		CognitoEventUserPoolsHeader: header(triggers.SourceVerifyChallengeAnswer),
 		Request: events.CognitoEventUserPoolsVerifyAuthChallengeRequest{
 			UserAttributes: s.attrs, PrivateChallengeParameters: s.private, ChallengeAnswer: answer,
-			ClientMetadata: clientMetadata, UserNotFound: s.notFound,
+			UserNotFound: s.notFound,
 		},
 	}
+	ev.UserName = s.userName()
+	return ev
+}
+
+// userName is the userName Cognito puts in the sign-in's events: the
+// username of a known user, the name typed for an unknown one.
+func (s *signIn) userName() string {
+	if s.notFound {
+		return s.typed
+	}
+	return testUser
+}
+
+// verify runs VerifyAuthChallengeResponse on answer and records the result.
+func (s *signIn) verify(answer any, clientMetadata map[string]string) bool {
+	ev := verifyEventFor(s, answer)
+	ev.Request.ClientMetadata = clientMetadata
 	if err := invoke(s.t, s.f, &ev); err != nil {
 		s.t.Fatalf("verify: %v", err)
 	}

@@ -10,60 +10,49 @@ import (
 	"github.com/phonepass/phonepass/otp"
 )
 
-// metadataPrefix starts the challenge metadata that CreateAuthChallenge sets.
-const metadataPrefix = "PHONEPASS1"
+// metadataPrefix starts the challenge metadata that CreateAuthChallenge
+// sets. PHONEPASS1 held an unkeyed digest and is no longer accepted.
+const metadataPrefix = "PHONEPASS2"
 
 // privateDigest is the private challenge parameter that carries the digest
 // of the code to VerifyAuthChallengeResponse.
 const privateDigest = "digest"
 
-// noDigest stands in the metadata for the digest of a challenge that can
-// never be answered (an unknown user's).
-const noDigest = "-"
-
 // errBadSession is the answer to a session whose metadata phonepass did not write.
 var errBadSession = errors.New("session holds challenge metadata that phonepass did not write")
 
 // round is what CreateAuthChallenge records of one challenge in its
-// metadata: "PHONEPASS1 <resends> <sent unix seconds> <digest or ->".
+// metadata, just what the next round needs: "PHONEPASS2 <resends> <digest>".
+// The digest carries the time the code was sent; it is keyed (package otp),
+// so the metadata gives no code away. A challenge that can never succeed
+// has a digest of the same form that no answer matches.
 type round struct {
 	resends int        // new codes sent on request before this round
-	sentAt  time.Time  // when the code of this round was sent
-	digest  otp.Digest // zero for an unknown user's challenge
-	never   bool       // the challenge can never be answered
+	digest  otp.Digest // the code of this round
 }
+
+// sentAt returns when the code of r was sent.
+func (r round) sentAt() time.Time { return r.digest.IssuedAt }
 
 // String encodes r as challenge metadata; parseRound reads it back.
 func (r round) String() string {
-	d := noDigest
-	if !r.never {
-		d = r.digest.String()
-	}
-	return metadataPrefix + " " + strconv.Itoa(r.resends) + " " + strconv.FormatInt(r.sentAt.Unix(), 10) + " " + d
+	return metadataPrefix + " " + strconv.Itoa(r.resends) + " " + r.digest.String()
 }
 
 func parseRound(s string) (round, error) {
 	f := strings.Split(s, " ")
-	if len(f) != 4 || f[0] != metadataPrefix {
+	if len(f) != 3 || f[0] != metadataPrefix {
 		return round{}, errBadSession
 	}
 	n, err := strconv.Atoi(f[1])
 	if err != nil || n < 0 || n > MaxMaxResends {
 		return round{}, errBadSession
 	}
-	sent, err := strconv.ParseInt(f[2], 10, 64)
-	if err != nil || sent < 0 {
+	d, err := otp.ParseDigest(f[2])
+	if err != nil {
 		return round{}, errBadSession
 	}
-	r := round{resends: n, sentAt: time.Unix(sent, 0).UTC()}
-	if f[3] == noDigest {
-		r.never = true
-		return r, nil
-	}
-	if r.digest, err = otp.ParseDigest(f[3]); err != nil {
-		return round{}, errBadSession
-	}
-	return r, nil
+	return round{resends: n, digest: d}, nil
 }
 
 // wantsResend reports whether the client asked for a new code.
@@ -77,7 +66,7 @@ func (c Config) resendWait(r round, now time.Time) (time.Duration, bool) {
 	if r.resends >= c.MaxResends {
 		return 0, false
 	}
-	wait := r.sentAt.Add(c.ResendInterval).Sub(now)
+	wait := r.sentAt().Add(c.ResendInterval).Sub(now)
 	if wait < 0 {
 		wait = 0
 	}

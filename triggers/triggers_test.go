@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/phonepass/phonepass/otp"
 	"github.com/phonepass/phonepass/triggers"
 )
 
@@ -146,16 +147,21 @@ func TestCreateAuthChallengeRefuses(t *testing.T) {
 		{"country not allowed", func(c *triggers.Config) { c.AllowedCountryCodes = []string{"1"} }, testPhone, nil, triggers.ChallengeName, "phone numbers from this country are not accepted"},
 		{"no phone", nil, "", nil, triggers.ChallengeName, "the user has no phone_number"},
 		{"phone not e164", nil, "07700900123", nil, triggers.ChallengeName, "phone_number must be in E.164 form"},
+		{"phone not verified", nil, "", nil, triggers.ChallengeName, "user not found"},
 		{"other challenge", nil, testPhone, nil, "SMS_MFA", `unsupported challenge "SMS_MFA"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t, tt.mutate)
 			f.out.err = tt.sendErr
+			user := map[string]string{"phone_number": tt.phone, "phone_number_verified": "true"}
+			if tt.name == "phone not verified" {
+				user = map[string]string{"phone_number": testPhone, "phone_number_verified": "false"}
+			}
 			ev := events.CognitoEventUserPoolsCreateAuthChallenge{
 				CognitoEventUserPoolsHeader: header(triggers.SourceCreateAuthChallenge),
 				Request: events.CognitoEventUserPoolsCreateAuthChallengeRequest{
-					UserAttributes: map[string]string{"phone_number": tt.phone}, ChallengeName: tt.chall,
+					UserAttributes: user, ChallengeName: tt.chall,
 				},
 			}
 			err := invoke(t, f, &ev)
@@ -240,7 +246,7 @@ func TestVerifyUnknownUserAlwaysWrong(t *testing.T) {
 	s := f.startSignIn(t)
 	mustStart(t, s) // a real challenge with a real digest
 	code := f.out.last(t)
-	s.notFound = true
+	s.notFound, s.typed = true, testPhone
 	if s.verify(code, nil) {
 		t.Error("got answerCorrect true for an unknown user, want false")
 	}
@@ -298,10 +304,11 @@ func TestConfigValidate(t *testing.T) {
 		{"no attempts", func(c *triggers.Config) { c.MaxAttempts = 0 }, false},
 		{"negative resends", func(c *triggers.Config) { c.MaxResends = -1 }, false},
 		{"bad country", func(c *triggers.Config) { c.AllowedCountryCodes = []string{"+44"} }, false},
+		{"no key", func(c *triggers.Config) { c.Keys = otp.Keys{} }, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := triggers.DefaultConfig()
+			c := testConfig()
 			tt.mutate(&c)
 			if err := c.Validate(); (err == nil) != tt.ok {
 				t.Errorf("got %v, want ok=%v", err, tt.ok)

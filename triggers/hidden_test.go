@@ -1,0 +1,202 @@
+package triggers_test
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/phonepass/phonepass/ratelimit"
+	"github.com/phonepass/phonepass/triggers"
+)
+
+// TestCodesOnlyToVerifiedNumbers: a known user whose phone_number is not
+// verified (or re-pointed, which unverifies it) gets no SMS, and the same
+// answer as a number with no account.
+func TestCodesOnlyToVerifiedNumbers(t *testing.T) {
+	for _, verified := range []string{"false", "", "TRUE", "1"} {
+		t.Run("verified="+verified, func(t *testing.T) {
+			f := newFixture(t, nil)
+			s := f.startSignIn(t)
+			s.attrs["phone_number_verified"] = verified
+			if verified == "" {
+				delete(s.attrs, "phone_number_verified")
+			}
+			res, err := s.start()
+			if res != resError || err == nil || err.Error() != "user not found" || f.out.count() != 0 {
+				t.Errorf("got %v, %v, %d SMS; want \"user not found\" and none, as for an unknown number", res, err, f.out.count())
+			}
+			// Cognito may call Create even so: it sends nothing either.
+			if _, err := s.create(nil); err == nil || f.out.count() != 0 {
+				t.Errorf("create: got %v with %d SMS, want \"user not found\" and none", err, f.out.count())
+			}
+		})
+	}
+	t.Run("hidden", func(t *testing.T) {
+		f := newFixture(t, func(c *triggers.Config) { c.HideUnknownUsers = true })
+		s := f.startSignIn(t)
+		s.attrs["phone_number_verified"] = "false"
+		mustStart(t, s)
+		if f.out.count() != 0 {
+			t.Fatalf("got %d SMS to an unverified number, want none", f.out.count())
+		}
+		var res result
+		for _, a := range []string{"000000", "123456", "999999"} {
+			res, _ = s.answer(a, nil)
+		}
+		if res != resFailed {
+			t.Errorf("got %v, want failed", res)
+		}
+	})
+}
+
+// TestHiddenModeLooksTheSame: with HideUnknownUsers, a number with no
+// account gets the same public challenge parameters and the same error at
+// the same send as a number with one, and is counted by the same limits.
+func TestHiddenModeLooksTheSame(t *testing.T) {
+	const known, unknown = testPhone, "+447700904466"
+	newLimited := func(t *testing.T) *fixture {
+		lim, err := ratelimit.NewMemory(ratelimit.Policy{
+			Sends:   ratelimit.DefaultRules(),
+			Guesses: ratelimit.DefaultGuessRules(),
+			Key:     testKeys.Derive("ratelimit"),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return newFixtureWith(t, func(c *triggers.Config) { c.HideUnknownUsers = true }, triggers.WithLimiter(lim))
+	}
+	signIn := func(f *fixture, phone string) *signIn {
+		if phone == known {
+			return f.startSignIn(t)
+		}
+		return f.startUnknown(t, phone)
+	}
+	form := func(m map[string]string) map[string]string {
+		out := map[string]string{}
+		for k, v := range m {
+			if k == triggers.ParamPhone {
+				v = v[len(v)-4:]
+			}
+			out[k] = v
+		}
+		return out
+	}
+
+	t.Run("public parameters", func(t *testing.T) {
+		f := newLimited(t)
+		k, u := signIn(f, known), signIn(f, unknown)
+		mustStart(t, k)
+		mustStart(t, u)
+		if !slices.Equal(slices.Sorted(maps.Keys(k.public)), slices.Sorted(maps.Keys(u.public))) {
+			t.Fatalf("got keys %v for an unknown number, want %v as for a known one", slices.Sorted(maps.Keys(u.public)), slices.Sorted(maps.Keys(k.public)))
+		}
+		kf, uf := form(k.public), form(u.public)
+		kf[triggers.ParamPhone], uf[triggers.ParamPhone] = "", ""
+		if !maps.Equal(kf, uf) || len(u.public[triggers.ParamPhone]) != len(k.public[triggers.ParamPhone]) {
+			t.Errorf("got %v for an unknown number, want the same as %v", u.public, k.public)
+		}
+		if len(k.private["digest"]) != len(u.private["digest"]) || len(k.session[0].ChallengeMetadata) != len(u.session[0].ChallengeMetadata) {
+			t.Errorf("got private %v / metadata %q, want the form of %v / %q", u.private, u.session[0].ChallengeMetadata, k.private, k.session[0].ChallengeMetadata)
+		}
+	})
+	t.Run("send limit refuses both at the sixth sign-in", func(t *testing.T) {
+		for _, phone := range []string{known, unknown} {
+			f := newLimited(t)
+			var errs []string
+			for i := 0; i < ratelimit.DefaultPerPhoneLimit+1; i++ {
+				_, err := signIn(f, phone).start()
+				errs = append(errs, errString(err))
+			}
+			want := append(slices.Repeat([]string{"<nil>"}, ratelimit.DefaultPerPhoneLimit), "too many codes requested for this phone number; try again in 15 minutes")
+			if !slices.Equal(errs, want) {
+				t.Errorf("%s: got %q, want %q", phone, errs, want)
+			}
+		}
+	})
+	t.Run("guess budget counts both", func(t *testing.T) {
+		for _, phone := range []string{known, unknown} {
+			f := newLimited(t)
+			var last error
+			for i := 0; i < 4 && last == nil; i++ {
+				s := signIn(f, phone)
+				mustStart(t, s)
+				for a := 0; a < 3; a++ {
+					ev := verifyEventFor(s, "000001")
+					if last = invoke(t, f, &ev); last != nil {
+						break
+					}
+					s.session[len(s.session)-1].ChallengeResult = false
+					if res, _ := s.next(nil); res != resContinue {
+						break
+					}
+				}
+			}
+			if errString(last) != "too many wrong codes for this phone number; try again in 15 minutes" {
+				t.Errorf("%s: after 10 wrong answers got %v, want the cool-off", phone, last)
+			}
+		}
+	})
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return err.Error()
+}
+
+// slowSender takes d to send, as SNS takes its time.
+type slowSender struct{ d time.Duration }
+
+func (s slowSender) SendCode(ctx context.Context, _, _ string) error {
+	select {
+	case <-time.After(s.d):
+		return nil
+	case <-ctx.Done():
+		return errors.New("cancelled")
+	}
+}
+
+// TestHiddenModeTakesAsLong: the challenge of a number with no account
+// pauses for as long as a recent real send took (the answer time told the
+// two apart by a factor of 5,000 before).
+func TestHiddenModeTakesAsLong(t *testing.T) {
+	var mu sync.Mutex
+	var pauses []time.Duration
+	record := func(_ context.Context, d time.Duration) {
+		mu.Lock()
+		pauses = append(pauses, d)
+		mu.Unlock()
+	}
+	cfg := testConfig()
+	cfg.HideUnknownUsers = true
+	const send = 25 * time.Millisecond
+	h, err := triggers.New(cfg, slowSender{send}, nil, triggers.WithPause(record))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{h: h, clock: newClock(), out: &outbox{}}
+
+	mustStart(t, f.startUnknown(t, "+447700904466"))
+	if len(pauses) != 1 || pauses[0] < 60*time.Millisecond || pauses[0] >= 180*time.Millisecond {
+		t.Fatalf("before any send: got pauses %v, want one of 60ms to 180ms (the default)", pauses)
+	}
+	for i := 0; i < 3; i++ {
+		mustStart(t, f.startSignIn(t))
+	}
+	for i := 0; i < 5; i++ {
+		mustStart(t, f.startUnknown(t, "+447700904466"))
+	}
+	for _, p := range pauses[1:] {
+		if p < send || p > send+time.Second {
+			t.Errorf("after real sends of %s: got a pause of %s, want one of the sends' durations", send, p)
+		}
+	}
+	if len(pauses) != 6 {
+		t.Errorf("got %d pauses, want one for each of the 6 unknown challenges and none for known ones", len(pauses))
+	}
+}
