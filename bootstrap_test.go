@@ -107,11 +107,13 @@ var answers = map[string]answer{
 	"define-retry.json":             defineAnswer("challenge", "CUSTOM_CHALLENGE", false, false),
 	"define-correct.json":           defineAnswer("tokens", "", true, false),
 	"define-third-wrong.json":       defineAnswer("too-many-attempts", "", false, true),
-	"define-unknown-user.json":      {outcome: "user-not-found", err: "user not found"},
+	"define-unknown-user.json":      {outcome: "unknown-user", err: "user not found"},
+	"define-unverified-phone.json":  {outcome: "unverified-phone", err: "user not found"},
+	"admin-unlock.json":             {outcome: "unlocked", fields: map[string]any{"unlocked": true, "phone": sampleevents.Phone}},
 	"define-password-verifier.json": defineAnswer("refused-session", "", false, true),
-	"create-first.json":             createAnswer("sent", "3", "30", 1, checkNewCode("PHONEPASS1 0 ")),
+	"create-first.json":             createAnswer("sent", "3", "30", 1, checkNewCode("PHONEPASS2 0 ")),
 	"create-retry.json":             createAnswer("reused", "2", "0", 0, checkReusedCode),
-	"create-resend.json":            createAnswer("resent", "3", "30", 1, checkNewCode("PHONEPASS1 1 ")),
+	"create-resend.json":            createAnswer("resent", "3", "30", 1, checkNewCode("PHONEPASS2 1 ")),
 	"verify-right.json":             {outcome: "correct", fields: map[string]any{"response.answerCorrect": true}},
 	"verify-wrong.json":             {outcome: "wrong", fields: map[string]any{"response.answerCorrect": false}},
 	"unsupported-trigger.json":      {outcome: "error", err: `unsupported triggerSource "CustomMessage_SignUp"`},
@@ -136,7 +138,7 @@ func checkNewCode(prefix string) func(t *testing.T, in, out map[string]any, code
 		if !strings.HasSuffix(meta, " "+digest) {
 			t.Errorf("challengeMetadata %q does not record the digest %q", meta, digest)
 		}
-		if len(codes) == 1 && !d.Matches(codes[0], time.Now(), 5*time.Minute) {
+		if len(codes) == 1 && !sampleevents.Keys().Matches(d, sampleevents.Sub, codes[0], time.Now(), 5*time.Minute) {
 			t.Errorf("the code in the SMS does not match the digest %q", digest)
 		}
 	}
@@ -455,6 +457,10 @@ func testBadConfig(t *testing.T, bin string) {
 		{"dry run outside sam local", []string{config.EnvDryRun + "=true"}, config.EnvDryRun},
 		{"code lifetime not a duration", []string{"AWS_SAM_LOCAL=true", config.EnvCodeTTL + "=forever"}, config.EnvCodeTTL},
 		{"template without a code", []string{"AWS_SAM_LOCAL=true", config.EnvSMSTemplate + "=Welcome!"}, config.EnvSMSTemplate},
+		{"deployed without a code key", []string{config.EnvRateLimitTable + "=t-1"}, config.EnvCodeKey},
+		{"deployed with the development key", []string{config.EnvRateLimitTable + "=t-1", config.EnvCodeKey + "=" + otp.DevelopmentKey}, config.EnvCodeKey},
+		{"deployed without the limits table", []string{config.EnvCodeKey + "=" + testCodeKey}, config.EnvRateLimitTable},
+		{"guessable code", []string{"AWS_SAM_LOCAL=true", config.EnvCodeLength + "=4"}, config.EnvGuessLockAfter},
 	}
 	payload, err := os.ReadFile(filepath.Join("events", "define-start.json"))
 	if err != nil {

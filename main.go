@@ -1,10 +1,12 @@
 // Command bootstrap is the phonepass Lambda function: one handler for the
 // four Amazon Cognito custom-authentication triggers. It only wires things:
-// configuration from the environment, one logger, one SNS client (with the
-// credentials the Lambda runtime puts in the environment: internal/awsenv), the
-// DynamoDB send limiter when its table is configured (an in-memory one for
-// dry runs under sam local, where the table is out of reach), and the
-// triggers.Handler given to the Lambda runtime.
+// configuration from the environment (the code key included, which the
+// template hands over from AWS Secrets Manager, so the cold start calls
+// nothing), one logger, one SNS client (with the credentials the Lambda
+// runtime puts in the environment: internal/awsenv), the DynamoDB limiter
+// of sends and wrong answers (an in-memory one for dry runs under sam
+// local, where the table is out of reach), and the triggers.Handler given
+// to the Lambda runtime.
 package main
 
 import (
@@ -73,16 +75,16 @@ func setup(ctx context.Context) (*triggers.Handler, error) {
 		}
 	}
 
-	var opts []triggers.Option
+	var limiter triggers.Limiter
 	switch {
 	case cfg.DryRun:
 		// Under sam local the stack's table is out of reach: count in memory.
-		l, err := ratelimit.NewMemory(cfg.RateLimit)
+		l, err := ratelimit.NewMemory(cfg.Limits)
 		if err != nil {
 			return nil, fmt.Errorf("rate limit: %w", err)
 		}
-		opts = append(opts, triggers.WithLimiter(l))
-	case cfg.RateLimitTable != "":
+		limiter = l
+	default:
 		c, err := loadAWS()
 		if err != nil {
 			return nil, err
@@ -92,13 +94,13 @@ func setup(ctx context.Context) (*triggers.Handler, error) {
 			return nil, err
 		}
 		client := dynamodb.NewFromConfig(c, func(o *dynamodb.Options) { o.BaseEndpoint = endpoint })
-		l, err := ratelimit.NewDynamoDB(client, cfg.RateLimitTable, cfg.RateLimit, 0)
+		l, err := ratelimit.NewDynamoDB(client, cfg.RateLimitTable, cfg.Limits, 0)
 		if err != nil {
 			return nil, fmt.Errorf("rate limit: %w", err)
 		}
-		opts = append(opts, triggers.WithLimiter(l))
+		limiter = l
 	}
-	h, err := triggers.New(cfg.Triggers, sender, log, opts...)
+	h, err := triggers.New(cfg.Triggers, sender, log, triggers.WithLimiter(limiter))
 	if err != nil {
 		return nil, err
 	}

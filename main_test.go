@@ -10,15 +10,25 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/phonepass/phonepass/internal/testenv"
 	"github.com/phonepass/phonepass/ratelimit"
 	"github.com/phonepass/phonepass/triggers"
 )
+
+// testCodeKey is the code key of the tests that run setup.
+const testCodeKey = "main-test-key-0123456789abcdefghijklmnopq"
+
+// deployedOnMoto sets the environment of a deployed function whose SNS and
+// DynamoDB are the moto server at moto, with its key and a fresh table.
+func deployedOnMoto(t *testing.T, moto string) {
+	t.Helper()
+	t.Setenv("AWS_ENDPOINT_URL_SNS", moto)
+	t.Setenv("AWS_ENDPOINT_URL_DYNAMODB", moto)
+	t.Setenv("PHONEPASS_CODE_KEY", testCodeKey)
+	t.Setenv("PHONEPASS_RATE_LIMIT_TABLE", "phonepass-limits")
+	testenv.CreateTable(t, testenv.DynamoDB(t, moto, "us-east-1"), "phonepass-limits", ratelimit.AttrKey, ratelimit.AttrExpiresAt)
+}
 
 // createEvent is a first-round CreateAuthChallenge event for phone.
 func createEvent(t *testing.T, phone string) []byte {
@@ -45,7 +55,7 @@ func createEvent(t *testing.T, phone string) []byte {
 // the code that then verifies.
 func TestSetupSendsThroughSNS(t *testing.T) {
 	moto := testenv.StartMoto(t)
-	t.Setenv("AWS_ENDPOINT_URL_SNS", moto)
+	deployedOnMoto(t, moto)
 	t.Setenv("PHONEPASS_APP_NAME", "Acme")
 	h, err := setup(context.Background())
 	if err != nil {
@@ -73,6 +83,7 @@ func TestSetupSendsThroughSNS(t *testing.T) {
 	verify := events.CognitoEventUserPoolsVerifyAuthChallenge{
 		CognitoEventUserPoolsHeader: ev.CognitoEventUserPoolsHeader,
 		Request: events.CognitoEventUserPoolsVerifyAuthChallengeRequest{
+			UserAttributes:             ev.Request.UserAttributes,
 			PrivateChallengeParameters: ev.Response.PrivateChallengeParameters,
 			ChallengeAnswer:            m[1],
 		},
@@ -102,6 +113,8 @@ func TestSetupSNSFailure(t *testing.T) {
 			defer c.Close() // hold the connection open, never answer
 		}
 	}()
+	moto := testenv.StartMoto(t)
+	deployedOnMoto(t, moto)
 	t.Setenv("AWS_ENDPOINT_URL_SNS", "http://"+l.Addr().String())
 	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
@@ -124,6 +137,8 @@ func TestSetupSNSFailure(t *testing.T) {
 }
 
 func TestSetupRefusesBadConfig(t *testing.T) {
+	t.Setenv("PHONEPASS_CODE_KEY", testCodeKey)
+	t.Setenv("PHONEPASS_RATE_LIMIT_TABLE", "phonepass-limits")
 	t.Setenv("PHONEPASS_MAX_ATTEMPTS", "0")
 	_, err := setup(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "PHONEPASS_MAX_ATTEMPTS") {
@@ -135,23 +150,8 @@ func TestSetupRefusesBadConfig(t *testing.T) {
 // against moto: the sixth code for one number in the window is refused.
 func TestSetupRateLimitOnMoto(t *testing.T) {
 	moto := testenv.StartMoto(t)
-	t.Setenv("AWS_ENDPOINT_URL_SNS", moto)
-	t.Setenv("AWS_ENDPOINT_URL_DYNAMODB", moto)
-	t.Setenv("PHONEPASS_RATE_LIMIT_TABLE", "phonepass-sends")
+	deployedOnMoto(t, moto)
 	ctx := context.Background()
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := dynamodb.NewFromConfig(awsCfg)
-	if _, err := db.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:            aws.String("phonepass-sends"),
-		BillingMode:          dbtypes.BillingModePayPerRequest,
-		AttributeDefinitions: []dbtypes.AttributeDefinition{{AttributeName: aws.String(ratelimit.AttrKey), AttributeType: dbtypes.ScalarAttributeTypeS}},
-		KeySchema:            []dbtypes.KeySchemaElement{{AttributeName: aws.String(ratelimit.AttrKey), KeyType: dbtypes.KeyTypeHash}},
-	}); err != nil {
-		t.Fatal(err)
-	}
 	h, err := setup(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -179,9 +179,8 @@ func TestSetupRateLimitUnreachable(t *testing.T) {
 	}
 	closed := "http://" + l.Addr().String()
 	l.Close()
-	t.Setenv("AWS_ENDPOINT_URL_SNS", moto)
+	deployedOnMoto(t, moto)
 	t.Setenv("AWS_ENDPOINT_URL_DYNAMODB", closed)
-	t.Setenv("PHONEPASS_RATE_LIMIT_TABLE", "phonepass-sends")
 	h, err := setup(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -199,6 +198,8 @@ func TestSetupRateLimitUnreachable(t *testing.T) {
 // credentials the Lambda runtime puts in the environment, and says which
 // variable is missing.
 func TestSetupNeedsCredentials(t *testing.T) {
+	t.Setenv("PHONEPASS_CODE_KEY", testCodeKey)
+	t.Setenv("PHONEPASS_RATE_LIMIT_TABLE", "phonepass-limits")
 	t.Setenv("AWS_REGION", "eu-west-2")
 	t.Setenv("AWS_ACCESS_KEY_ID", "")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "")

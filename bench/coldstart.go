@@ -21,7 +21,7 @@ import (
 
 // LambdaEnv is the environment a cold start gets: what Lambda sets for a
 // provided.al2023 function of 128 MB (dummy credentials), plus the send
-// limiter's table as the SAM template sets it, so that setup builds the SNS
+// limiter's table and the code key as the SAM template sets them, so that setup builds the SNS
 // and the DynamoDB clients as in a deployment. Nothing is inherited from
 // the calling process; AWS_LAMBDA_RUNTIME_API is added per run.
 func LambdaEnv() []string {
@@ -42,6 +42,9 @@ func LambdaEnv() []string {
 		"AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/phonepass",
 		"AWS_LAMBDA_LOG_STREAM_NAME=2026/01/15/[$LATEST]bench",
 		"PHONEPASS_RATE_LIMIT_TABLE=phonepass-sends",
+		// As the template hands it over from Secrets Manager: 64 characters
+		// in the environment, nothing to call at the cold start.
+		"PHONEPASS_CODE_KEY=BenchKey0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRST",
 	}
 }
 

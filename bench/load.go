@@ -83,15 +83,19 @@ func RunLoad(ctx context.Context, opts LoadOptions) (LoadResult, error) {
 	if lookup == nil {
 		lookup = func(string) (string, bool) { return "", false }
 	}
-	cfg, err := config.Load(lookup)
+	key, err := localpool.CodeKey("", true)
+	if err != nil {
+		return LoadResult{}, err
+	}
+	cfg, err := config.LoadLocal(lookup, key)
 	if err != nil {
 		return LoadResult{}, fmt.Errorf("config: %w", err)
 	}
-	if per := cfg.RateLimit.PerPhone.Limit; per > 0 && opts.Users*per < opts.MaxSignIns+opts.Warmup {
+	if per := cfg.Limits.Sends.PerPhone.Limit; per > 0 && opts.Users*per < opts.MaxSignIns+opts.Warmup {
 		return LoadResult{}, fmt.Errorf("%d users at %d codes each per window cannot make %d sign-ins: raise PHONEPASS_RATE_LIMIT_PER_PHONE or the users",
 			opts.Users, per, opts.MaxSignIns+opts.Warmup)
 	}
-	pool, err := startPool(cfg)
+	pool, err := startPool(cfg, key)
 	if err != nil {
 		return LoadResult{}, err
 	}
@@ -241,12 +245,12 @@ type pool struct {
 
 // startPool wires the local pool as cmd/localpool does, with its console
 // log lines encoded into io.Discard and its SMS printed nowhere.
-func startPool(cfg config.Config) (*pool, error) {
+func startPool(cfg config.Config, codeKey string) (*pool, error) {
 	enc := zap.NewDevelopmentEncoderConfig()
 	enc.EncodeTime = zapcore.TimeEncoderOfLayout("15:04:05")
 	log := zap.New(zapcore.NewCore(zapcore.NewConsoleEncoder(enc), zapcore.AddSync(io.Discard), cfg.LogLevel))
 	outbox := localpool.NewOutbox(nil, cfg.SMS.Template.Render, 0)
-	limiter, err := ratelimit.NewMemory(cfg.RateLimit)
+	limiter, err := ratelimit.NewMemory(cfg.Limits)
 	if err != nil {
 		return nil, fmt.Errorf("rate limit: %w", err)
 	}
@@ -259,7 +263,7 @@ func startPool(cfg config.Config) (*pool, error) {
 		return nil, fmt.Errorf("listen: %w", err)
 	}
 	url := "http://" + ln.Addr().String()
-	srv, err := localpool.New(localpool.Options{BaseURL: url, InMemory: true, Invoker: h, Outbox: outbox, Log: log})
+	srv, err := localpool.New(localpool.Options{BaseURL: url, InMemory: true, Invoker: h, Outbox: outbox, Log: log, CodeKey: codeKey})
 	if err != nil {
 		ln.Close()
 		return nil, fmt.Errorf("local pool: %w", err)
@@ -321,11 +325,9 @@ func (c *client) call(ctx context.Context, action string, in, out any) error {
 }
 
 func (c *client) signUp(ctx context.Context, u *user) error {
-	type attr struct{ Name, Value string }
 	var out struct{ UserConfirmed bool }
 	err := c.call(ctx, "SignUp", map[string]any{
 		"ClientId": localpool.DefaultClientID, "Username": u.phone, "Password": "Aa1!throw-away-" + u.phone[1:],
-		"UserAttributes": []attr{{"phone_number", u.phone}},
 	}, &out)
 	if err != nil {
 		return err

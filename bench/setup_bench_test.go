@@ -87,7 +87,7 @@ func BenchmarkSetup(b *testing.B) {
 	b.Run("dynamodb-client", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := ratelimit.NewDynamoDB(dynamodb.NewFromConfig(awsCfg), cfg.RateLimitTable, cfg.RateLimit, 0); err != nil {
+			if _, err := ratelimit.NewDynamoDB(dynamodb.NewFromConfig(awsCfg), cfg.RateLimitTable, cfg.Limits, 0); err != nil {
 				b.Fatal(err)
 			}
 		}

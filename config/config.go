@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/phonepass/phonepass/otp"
 	"github.com/phonepass/phonepass/ratelimit"
 	"github.com/phonepass/phonepass/sms"
 	"github.com/phonepass/phonepass/triggers"
@@ -69,8 +70,28 @@ const (
 	// whole pool: 0 (off) to 100000, default 60.
 	EnvRateLimitPoolPerMinute = "PHONEPASS_RATE_LIMIT_POOL_PER_MINUTE"
 	// EnvRateLimitFailOpen, when true, sends codes when the limiter's table
-	// cannot be reached; the default, false, sends nothing.
+	// cannot be reached; the default, false, sends nothing. It never applies
+	// to the guess budget: an answer that cannot be counted is not checked.
 	EnvRateLimitFailOpen = "PHONEPASS_RATE_LIMIT_FAIL_OPEN"
+	// EnvGuessCoolOffEvery starts a cool-off after each run of this many
+	// consecutive wrong answers for one phone number: 1 to the lock, default 10.
+	EnvGuessCoolOffEvery = "PHONEPASS_GUESS_COOLOFF_EVERY"
+	// EnvGuessCoolOff is the first cool-off; each later one lasts twice the
+	// one before: 1m to 24h, default 15m.
+	EnvGuessCoolOff = "PHONEPASS_GUESS_COOLOFF"
+	// EnvGuessLockAfter is the number of consecutive wrong answers that lock
+	// a phone number until an administrator clears it: 1 to 100 (NIST SP
+	// 800-63B's ceiling), default 100, and at most a thousandth of the
+	// number of possible codes.
+	EnvGuessLockAfter = "PHONEPASS_GUESS_LOCK_AFTER"
+	// EnvCodeKey is the server secret (32 to 1024 characters) that keys the
+	// digests of codes and the hashes of phone numbers in the limiter's
+	// table. Required, except in a sam local dry run, which uses the
+	// published otp.DevelopmentKey; that key is refused anywhere else.
+	EnvCodeKey = "PHONEPASS_CODE_KEY"
+	// EnvCodeKeyPrevious is the secret before EnvCodeKey while it is being
+	// rotated: codes sent under it still verify. Optional.
+	EnvCodeKeyPrevious = "PHONEPASS_CODE_KEY_PREVIOUS"
 )
 
 // EnvSAMLocal is set to "true" by the AWS SAM CLI in `sam local` containers.
@@ -83,6 +104,7 @@ var Names = []string{
 	EnvWebOTPDomain, EnvSMSType, EnvSMSSenderID, EnvSMSOriginationNumber,
 	EnvSMSTimeout, EnvDryRun, EnvLogLevel, EnvRateLimitTable, EnvRateLimitPerPhone,
 	EnvRateLimitPhoneWindow, EnvRateLimitPoolPerMinute, EnvRateLimitFailOpen,
+	EnvGuessCoolOffEvery, EnvGuessCoolOff, EnvGuessLockAfter, EnvCodeKey, EnvCodeKeyPrevious,
 }
 
 // validTableName applies DynamoDB's rule for table names: 3 to 255 letters,
@@ -117,19 +139,40 @@ type Config struct {
 	DryRun bool
 	// LogLevel is the least level logged.
 	LogLevel zapcore.Level
-	// RateLimitTable is the DynamoDB table of the send limiter; empty means
-	// no limiter in the Lambda.
+	// RateLimitTable is the DynamoDB table of the limits across sign-ins;
+	// empty only in a dry run and in the local pool, which count in memory.
 	RateLimitTable string
-	// RateLimit holds the send limits.
-	RateLimit ratelimit.Rules
+	// Limits holds the send limits and the guess budget; its Key is derived
+	// from the code key.
+	Limits ratelimit.Policy
 }
 
 // FromEnv is Load with the process environment.
 func FromEnv() (Config, error) { return Load(os.LookupEnv) }
 
-// Load reads every variable through lookup and returns the validated Config,
-// or an error naming the first variable with a bad value.
+// Load reads the Lambda function's configuration through lookup and returns
+// the validated Config, or an error naming the first variable with a bad
+// value. Outside a sam local dry run, EnvCodeKey and EnvRateLimitTable are
+// required: without them there would be no secret and no guess budget.
 func Load(lookup func(string) (string, bool)) (Config, error) {
+	return load(lookup, "")
+}
+
+// LoadLocal reads the configuration of the local user pool, which counts in
+// memory (no table) and uses localKey when EnvCodeKey is unset.
+func LoadLocal(lookup func(string) (string, bool), localKey string) (Config, error) {
+	if localKey == "" {
+		return Config{}, errors.New("local code key is empty")
+	}
+	return load(lookup, localKey)
+}
+
+// MaxGuessChance is the ceiling on the lifetime chance that an attacker
+// guesses one number's code within its guess budget: the lock divided by
+// the number of possible codes may not exceed 1 in 1,000.
+const MaxGuessChance = 1000
+
+func load(lookup func(string) (string, bool), localKey string) (Config, error) {
 	r := reader{lookup: lookup}
 	t := triggers.DefaultConfig()
 	t.CodeDigits = r.int(EnvCodeLength, t.CodeDigits, 4, 10)
@@ -174,10 +217,13 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		c.LogLevel = lvl
 	}
 	c.RateLimitTable = r.str(EnvRateLimitTable)
-	if c.RateLimitTable != "" && !validTableName(c.RateLimitTable) {
+	switch {
+	case c.RateLimitTable != "" && !validTableName(c.RateLimitTable):
 		r.check(EnvRateLimitTable, fmt.Errorf("%q is not a DynamoDB table name", c.RateLimitTable))
+	case c.RateLimitTable == "" && !c.DryRun && localKey == "":
+		r.check(EnvRateLimitTable, errors.New("is required: the send limits and the guess budget across sign-ins live in this table"))
 	}
-	c.RateLimit = ratelimit.Rules{
+	c.Limits.Sends = ratelimit.Rules{
 		PerPhone: ratelimit.Rule{
 			Limit:  r.int(EnvRateLimitPerPhone, ratelimit.DefaultPerPhoneLimit, 1, 100),
 			Window: r.duration(EnvRateLimitPhoneWindow, ratelimit.DefaultPerPhoneWindow, time.Minute, 24*time.Hour),
@@ -185,6 +231,19 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		Pool: ratelimit.Rule{Limit: r.int(EnvRateLimitPoolPerMinute, ratelimit.DefaultPoolPerMinute, 0, 100000), Window: time.Minute},
 	}
 	c.Triggers.LimiterFailOpen = r.bool(EnvRateLimitFailOpen, false)
+	g := &c.Limits.Guesses
+	g.LockAfter = r.int(EnvGuessLockAfter, ratelimit.DefaultLockAfter, 1, ratelimit.MaxLockAfter)
+	g.CoolOffEvery = r.int(EnvGuessCoolOffEvery, ratelimit.DefaultCoolOffEvery, 1, ratelimit.MaxLockAfter)
+	g.CoolOff = r.duration(EnvGuessCoolOff, ratelimit.DefaultCoolOff, ratelimit.MinCoolOff, ratelimit.MaxCoolOff)
+	if g.CoolOffEvery > g.LockAfter {
+		r.check(EnvGuessCoolOffEvery, fmt.Errorf("%d is more than %s (%d)", g.CoolOffEvery, EnvGuessLockAfter, g.LockAfter))
+	}
+	if codes := pow10(c.Triggers.CodeDigits); g.LockAfter*MaxGuessChance > codes {
+		r.check(EnvGuessLockAfter, fmt.Errorf("%d wrong answers against %d-digit codes give a lifetime chance of %d in %d of a guessed code, more than 1 in %d: lower it or lengthen %s",
+			g.LockAfter, c.Triggers.CodeDigits, g.LockAfter, codes, MaxGuessChance, EnvCodeLength))
+	}
+	c.Triggers.Keys = r.keys(c.DryRun, localKey)
+	c.Limits.Key = c.Triggers.Keys.Derive("ratelimit")
 	if r.err != nil {
 		return Config{}, r.err
 	}
@@ -192,6 +251,67 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		return Config{}, fmt.Errorf("config: %w", err)
 	}
 	return c, nil
+}
+
+// keys reads EnvCodeKey and EnvCodeKeyPrevious. Without a key, a dry run
+// uses otp.DevelopmentKey and the local pool localKey; the development key
+// is refused anywhere but a dry run.
+func (r *reader) keys(dryRun bool, localKey string) otp.Keys {
+	current, previous := r.lookupRaw(EnvCodeKey), r.lookupRaw(EnvCodeKeyPrevious)
+	// sam local cannot resolve the template's dynamic references and passes
+	// them on as text: in a dry run that is no key; anywhere else an error.
+	if dryRun && unresolved(current) {
+		current, previous = "", ""
+	}
+	if dryRun && unresolved(previous) {
+		previous = ""
+	}
+	for name, v := range map[string]string{EnvCodeKey: current, EnvCodeKeyPrevious: previous} {
+		if unresolved(v) {
+			r.check(name, errors.New("is a dynamic reference that was never resolved"))
+			return otp.Keys{}
+		}
+	}
+	switch {
+	case current == "" && dryRun:
+		current = otp.DevelopmentKey
+	case current == "" && localKey != "":
+		current = localKey
+	case current == "":
+		r.check(EnvCodeKey, errors.New("is required: the template makes one in AWS Secrets Manager"))
+		return otp.Keys{}
+	case current == otp.DevelopmentKey && !dryRun:
+		r.check(EnvCodeKey, errors.New("is the published development key, which protects nothing"))
+		return otp.Keys{}
+	}
+	k, err := otp.NewKeys(current, "")
+	if err != nil {
+		r.check(EnvCodeKey, err)
+		return otp.Keys{}
+	}
+	if previous != "" {
+		k, err = otp.NewKeys(current, previous)
+		r.check(EnvCodeKeyPrevious, err)
+	}
+	return k
+}
+
+// unresolved reports a CloudFormation dynamic reference left as text.
+func unresolved(v string) bool { return strings.HasPrefix(v, "{{resolve:") }
+
+// lookupRaw returns a variable as it is: a secret's spaces are its own.
+func (r *reader) lookupRaw(name string) string {
+	v, _ := r.lookup(name)
+	return v
+}
+
+// pow10 returns 10 to the n, for n of at most otp.MaxDigits.
+func pow10(n int) int {
+	p := 1
+	for range n {
+		p *= 10
+	}
+	return p
 }
 
 // nameFor returns the variable that err is about: the name mapped to the

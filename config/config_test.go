@@ -7,6 +7,7 @@ import (
 
 	"go.uber.org/zap/zapcore"
 
+	"github.com/phonepass/phonepass/otp"
 	"github.com/phonepass/phonepass/ratelimit"
 	"github.com/phonepass/phonepass/sms"
 	"github.com/phonepass/phonepass/triggers"
@@ -19,8 +20,25 @@ func env(kv map[string]string) func(string) (string, bool) {
 	}
 }
 
+// deployed is the least a deployed function needs: its key and its table.
+var deployed = map[string]string{EnvCodeKey: testKey, EnvRateLimitTable: "phonepass-limits"}
+
+const testKey = "config-test-key-0123456789abcdefghijklm"
+
+// with returns deployed plus kv.
+func with(kv map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range deployed {
+		out[k] = v
+	}
+	for k, v := range kv {
+		out[k] = v
+	}
+	return out
+}
+
 func TestLoadDefaults(t *testing.T) {
-	c, err := Load(env(nil))
+	c, err := Load(env(deployed))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,18 +54,107 @@ func TestLoadDefaults(t *testing.T) {
 	if got := c.SMS.Template.Render("123456"); got != "Your sign-in code is 123456. It expires in 5 minutes." {
 		t.Errorf("got default message %q", got)
 	}
-	if c.RateLimitTable != "" || c.RateLimit != ratelimit.DefaultRules() || c.Triggers.LimiterFailOpen {
-		t.Errorf("got table %q rules %+v fail open %v, want none, defaults, false", c.RateLimitTable, c.RateLimit, c.Triggers.LimiterFailOpen)
+	if c.RateLimitTable != "phonepass-limits" || c.Limits.Sends != ratelimit.DefaultRules() || c.Limits.Guesses != ratelimit.DefaultGuessRules() || c.Triggers.LimiterFailOpen {
+		t.Errorf("got table %q limits %+v fail open %v, want the table, defaults, false", c.RateLimitTable, c.Limits, c.Triggers.LimiterFailOpen)
+	}
+	if c.Triggers.Keys.IsZero() || len(c.Limits.Key) != 32 || string(c.Limits.Key) == testKey {
+		t.Errorf("got keys %v and limiter key %x, want the code key and a key derived from it", c.Triggers.Keys.IsZero(), c.Limits.Key)
+	}
+}
+
+// TestLoadKeyAndTable: a deployed function without its secret or its table
+// (no guess budget) fails the cold start; a dry run and the local pool do
+// without, and the published development key works only in a dry run.
+func TestLoadKeyAndTable(t *testing.T) {
+	sum := func(c Config) string {
+		d, err := c.Triggers.Keys.NewDigest("u", "123456", time.Unix(0, 0))
+		if err != nil {
+			return "no key"
+		}
+		if c.Triggers.Keys.Matches(d, "u", "123456", time.Unix(0, 0), time.Minute) {
+			return "keyed"
+		}
+		return "broken"
+	}
+	tests := []struct {
+		name  string
+		env   map[string]string
+		local string
+		err   string
+	}{
+		{"deployed", deployed, "", ""},
+		{"deployed without key", map[string]string{EnvRateLimitTable: "t-1"}, "", EnvCodeKey + ": is required"},
+		{"deployed with the development key", with(map[string]string{EnvCodeKey: otp.DevelopmentKey}), "", EnvCodeKey + ": is the published development key"},
+		{"deployed with a short key", with(map[string]string{EnvCodeKey: "0123456789"}), "", EnvCodeKey + ": key must be 32 to 1024 characters"},
+		{"deployed without table", map[string]string{EnvCodeKey: testKey}, "", EnvRateLimitTable + ": is required"},
+		{"rotation", with(map[string]string{EnvCodeKeyPrevious: "config-test-key-old-0123456789abcdefghij"}), "", ""},
+		{"rotation to the same key", with(map[string]string{EnvCodeKeyPrevious: testKey}), "", EnvCodeKeyPrevious + ": previous key is the same"},
+		{"dry run", map[string]string{EnvSAMLocal: "true"}, "", ""},
+		{"dry run under sam local, which cannot resolve the secret", map[string]string{EnvSAMLocal: "true",
+			EnvCodeKey: "{{resolve:secretsmanager:CodeKeySecret:SecretString}}", EnvCodeKeyPrevious: ""}, "", ""},
+		{"deployed with an unresolved reference", with(map[string]string{EnvCodeKey: "{{resolve:secretsmanager:CodeKeySecret:SecretString}}"}), "", EnvCodeKey + ": is a dynamic reference that was never resolved"},
+		{"local pool", nil, "local-pool-key-0123456789abcdefghijklmnop", ""},
+		{"local pool with the development key", map[string]string{EnvCodeKey: otp.DevelopmentKey}, "local-pool-key-0123456789abcdefghijklmnop", EnvCodeKey + ": is the published development key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c Config
+			var err error
+			if tt.local != "" {
+				c, err = LoadLocal(env(tt.env), tt.local)
+			} else {
+				c, err = Load(env(tt.env))
+			}
+			if tt.err != "" {
+				if err == nil || !strings.HasPrefix(err.Error(), tt.err) {
+					t.Fatalf("got error %v, want one starting %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil || sum(c) != "keyed" {
+				t.Fatalf("got %v, %s; want a keyed config", err, sum(c))
+			}
+			dev, _ := otp.NewKeys(otp.DevelopmentKey, "")
+			d, _ := c.Triggers.Keys.NewDigest("u", "123456", time.Unix(0, 0))
+			if isDev := dev.Matches(d, "u", "123456", time.Unix(0, 0), time.Minute); isDev != (tt.env[EnvSAMLocal] == "true") {
+				t.Errorf("got the development key: %v, want it exactly in a dry run", isDev)
+			}
+		})
+	}
+}
+
+// TestLoadGuessChance: the lifetime chance of a guessed code, lock over
+// the number of codes, may not pass 1 in 1,000.
+func TestLoadGuessChance(t *testing.T) {
+	tests := []struct {
+		digits, lock string
+		ok           bool
+	}{
+		{"6", "100", true},
+		{"5", "100", true},
+		{"4", "10", true},
+		{"4", "11", false},
+		{"4", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.digits+"/"+tt.lock, func(t *testing.T) {
+			vars := with(map[string]string{EnvCodeLength: tt.digits, EnvGuessLockAfter: tt.lock, EnvGuessCoolOffEvery: "5"})
+			_, err := Load(env(vars))
+			if tt.ok != (err == nil) || err != nil && !strings.HasPrefix(err.Error(), EnvGuessLockAfter+": ") {
+				t.Errorf("got %v, want ok=%v or an error naming %s", err, tt.ok, EnvGuessLockAfter)
+			}
+		})
 	}
 }
 
 func TestLoadValues(t *testing.T) {
 	c, err := Load(env(map[string]string{
+		EnvGuessCoolOffEvery: "5", EnvGuessCoolOff: "1m", EnvGuessLockAfter: "20",
 		EnvCodeLength: "8", EnvCodeTTL: "2m", EnvMaxAttempts: "5", EnvMaxResends: "0", EnvResendInterval: "1m",
 		EnvAllowedCountryCodes: "1, +44", EnvHideUnknownUsers: "true", EnvSMSTemplate: "{app} {code}",
 		EnvAppName: "Acme", EnvWebOTPDomain: "acme.example", EnvSMSType: "Promotional", EnvSMSSenderID: "Acme",
 		EnvSMSOriginationNumber: "+12065550100", EnvSMSTimeout: "1500ms", EnvLogLevel: "debug",
-		EnvSAMLocal: "true", EnvDryRun: "false",
+		EnvSAMLocal: "true", EnvDryRun: "false", EnvCodeKey: testKey,
 		EnvRateLimitTable: "phonepass-sends", EnvRateLimitPerPhone: "3", EnvRateLimitPhoneWindow: "1h",
 		EnvRateLimitPoolPerMinute: "0", EnvRateLimitFailOpen: "true",
 	}))
@@ -66,8 +173,9 @@ func TestLoadValues(t *testing.T) {
 		t.Errorf("got message %q, want %q", got, want)
 	}
 	wantRules := ratelimit.Rules{PerPhone: ratelimit.Rule{Limit: 3, Window: time.Hour}, Pool: ratelimit.Rule{Limit: 0, Window: time.Minute}}
-	if c.RateLimitTable != "phonepass-sends" || c.RateLimit != wantRules || !c.Triggers.LimiterFailOpen {
-		t.Errorf("got table %q rules %+v fail open %v", c.RateLimitTable, c.RateLimit, c.Triggers.LimiterFailOpen)
+	wantGuesses := ratelimit.GuessRules{CoolOffEvery: 5, CoolOff: time.Minute, LockAfter: 20}
+	if c.RateLimitTable != "phonepass-sends" || c.Limits.Sends != wantRules || c.Limits.Guesses != wantGuesses || !c.Triggers.LimiterFailOpen {
+		t.Errorf("got table %q limits %+v fail open %v", c.RateLimitTable, c.Limits, c.Triggers.LimiterFailOpen)
 	}
 	if c.DryRun || c.LogLevel != zapcore.DebugLevel {
 		t.Errorf("got dry run %v level %v, want false, debug", c.DryRun, c.LogLevel)
@@ -81,10 +189,11 @@ func TestLoadDryRun(t *testing.T) {
 		want bool
 		err  string
 	}{
-		{"deployed default", nil, false, ""},
+		{"deployed default", deployed, false, ""},
 		{"sam local default", map[string]string{EnvSAMLocal: "true"}, true, ""},
-		{"sam local opt out", map[string]string{EnvSAMLocal: "true", EnvDryRun: "false"}, false, ""},
-		{"deployed asks for dry run", map[string]string{EnvDryRun: "true"}, false, EnvDryRun + ": dry run is allowed only under sam local"},
+		{"sam local opt out", with(map[string]string{EnvSAMLocal: "true", EnvDryRun: "false"}), false, ""},
+		{"sam local opt out without a key", map[string]string{EnvSAMLocal: "true", EnvDryRun: "false", EnvRateLimitTable: "t-1"}, false, EnvCodeKey + ": is required"},
+		{"deployed asks for dry run", with(map[string]string{EnvDryRun: "true"}), false, EnvDryRun + ": dry run is allowed only under sam local"},
 		{"sam local not true", map[string]string{EnvSAMLocal: "1", EnvDryRun: "true"}, false, EnvDryRun + ":"},
 	}
 	for _, tt := range tests {
@@ -128,6 +237,11 @@ func TestLoadNamesTheVariable(t *testing.T) {
 		EnvRateLimitPhoneWindow:   {"30s", "25h", "15"},
 		EnvRateLimitPoolPerMinute: {"-1", "100001"},
 		EnvRateLimitFailOpen:      {"sometimes"},
+		EnvGuessCoolOffEvery:      {"0", "101", "x"},
+		EnvGuessCoolOff:           {"30s", "25h", "15"},
+		EnvGuessLockAfter:         {"0", "101", "1e2"},
+		EnvCodeKey:                {"short", strings.Repeat("k", 1025)},
+		EnvCodeKeyPrevious:        {"short", otp.DevelopmentKey},
 	}
 	for _, name := range Names {
 		if _, ok := bad[name]; !ok {

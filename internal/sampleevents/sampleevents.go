@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/phonepass/phonepass/otp"
 	"github.com/phonepass/phonepass/triggers"
 )
 
@@ -37,6 +38,17 @@ const (
 	// ClientID is the sample app client.
 	ClientID = "5p8s1v4c7e0h3k6n9q2t5w8z1b"
 )
+
+// Keys returns the keys the events' digests are made with: the published
+// otp.DevelopmentKey, which a sam local dry run uses, so that `sam local
+// invoke` verifies verify-right.json as the tests do.
+func Keys() otp.Keys {
+	k, err := otp.NewKeys(otp.DevelopmentKey, "")
+	if err != nil {
+		panic("sampleevents: " + err.Error())
+	}
+	return k
+}
 
 // FirstSentBefore is how long before an event's time the first code of its
 // sign-in was sent: long enough for a resend to be allowed (30 s by
@@ -65,7 +77,9 @@ type Event struct {
 func Generate(now time.Time) ([]Event, error) {
 	now = now.UTC().Truncate(time.Second)
 	g := &generator{}
-	h, err := triggers.New(triggers.DefaultConfig(),
+	cfg := triggers.DefaultConfig()
+	cfg.Keys = Keys()
+	h, err := triggers.New(cfg,
 		triggers.SenderFunc(func(context.Context, string, string) error { return nil }), nil,
 		triggers.WithClock(func() time.Time { return g.clock }),
 		triggers.WithCodeSource(func(int) (string, error) { return Code, nil }))
@@ -100,7 +114,7 @@ func Generate(now time.Time) ([]Event, error) {
 	evs := []struct {
 		file, about string
 		timed       bool
-		ev          event
+		ev          any
 	}{
 		{"presignup-signup.json", "PreSignUp for SignUp with a valid phone number: confirmed, phone verified", false,
 			g.preSignUp(triggers.SourcePreSignUp, Sub, ClientID, map[string]string{"phone_number": Phone})},
@@ -119,6 +133,8 @@ func Generate(now time.Time) ([]Event, error) {
 			g.define([]sessionEntry{wrong1, wrong2, wrong3}, false)},
 		{"define-unknown-user.json", "DefineAuthChallenge for an unknown phone number (userNotFound): error \"user not found\"", false,
 			g.define(nil, true)},
+		{"define-unverified-phone.json", "DefineAuthChallenge for a user whose phone number is not verified: error \"user not found\", as for an unknown number", false,
+			g.defineUnverified()},
 		{"define-password-verifier.json", "DefineAuthChallenge with SRP_A and PASSWORD_VERIFIER in the session: fail authentication", false,
 			g.define([]sessionEntry{{ChallengeName: "SRP_A", ChallengeResult: true}, {ChallengeName: "PASSWORD_VERIFIER", ChallengeResult: true}}, false)},
 		{"create-first.json", "CreateAuthChallenge, first round: a new code is sent", false,
@@ -131,6 +147,8 @@ func Generate(now time.Time) ([]Event, error) {
 			g.verify(private, Code)},
 		{"verify-wrong.json", "VerifyAuthChallengeResponse with a wrong code: answer not correct", true,
 			g.verify(private, WrongCode)},
+		{"admin-unlock.json", "An administrator's request (aws lambda invoke) to clear a phone number's wrong answers and lock", false,
+			g.unlock()},
 		{"unsupported-trigger.json", "A CustomMessage event, which phonepass does not serve: error naming the trigger source", false,
 			g.customMessage()},
 	}
@@ -272,6 +290,24 @@ func (g *generator) define(session []sessionEntry, unknown bool) event {
 	ev.Request = defineRequest{UserAttributes: attrs, Session: nonNil(session), UserNotFound: unknown}
 	ev.Response = defineResponse{}
 	return ev
+}
+
+func (g *generator) defineUnverified() event {
+	ev := g.define(nil, false)
+	attrs := knownUser()
+	attrs["phone_number_verified"] = "false"
+	ev.Request = defineRequest{UserAttributes: attrs, Session: nonNil(nil)}
+	return ev
+}
+
+// unlockEvent is the administrator's unlock request (triggers.SourceAdminUnlock).
+type unlockEvent struct {
+	TriggerSource string `json:"triggerSource"`
+	Phone         string `json:"phone"`
+}
+
+func (g *generator) unlock() unlockEvent {
+	return unlockEvent{TriggerSource: triggers.SourceAdminUnlock, Phone: Phone}
 }
 
 func (g *generator) createEvent(session []sessionEntry, clientMetadata map[string]string) event {

@@ -25,12 +25,12 @@ var update = flag.Bool("update", false, "rewrite events/*.json and testdata/roun
 // eventsDir is the repository's events/ directory.
 var eventsDir = filepath.Join("..", "..", "events")
 
-// digestPattern finds encoded code digests; the salt and hash are random.
-var digestPattern = regexp.MustCompile(`v1\.(\d+)\.(\d+)\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})`)
+// digestPattern finds encoded code digests; the nonce and MAC are random.
+var digestPattern = regexp.MustCompile(`v2\.(\d+)\.(\d+)\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})`)
 
-// normalize replaces the random salt and hash of each digest.
+// normalize replaces the random nonce and MAC of each digest.
 func normalize(b []byte) string {
-	return digestPattern.ReplaceAllString(string(b), "v1.$1.$2.SALT.HASH")
+	return digestPattern.ReplaceAllString(string(b), "v2.$1.$2.NONCE.MAC")
 }
 
 func committed(t *testing.T) map[string][]byte {
@@ -103,10 +103,11 @@ func TestCommittedDigestsAreOfCode(t *testing.T) {
 			if !d.IssuedAt.Equal(issued) {
 				t.Errorf("%s: digest issued at %s, want %s", name, d.IssuedAt, issued)
 			}
-			if !d.Matches(sampleevents.Code, sampleevents.SampleTime, triggers.DefaultCodeTTL) {
+			keys := sampleevents.Keys()
+			if !keys.Matches(d, sampleevents.Sub, sampleevents.Code, sampleevents.SampleTime, triggers.DefaultCodeTTL) {
 				t.Errorf("%s: digest %q does not match code %s at the sample time", name, s, sampleevents.Code)
 			}
-			if d.Matches(sampleevents.WrongCode, sampleevents.SampleTime, triggers.DefaultCodeTTL) {
+			if keys.Matches(d, sampleevents.Sub, sampleevents.WrongCode, sampleevents.SampleTime, triggers.DefaultCodeTTL) {
 				t.Errorf("%s: digest matches the wrong code %s", name, sampleevents.WrongCode)
 			}
 		}
@@ -169,6 +170,12 @@ func typed(source string) any {
 		return &events.CognitoEventUserPoolsVerifyAuthChallenge{}
 	case strings.HasPrefix(source, "CustomMessage_"):
 		return &events.CognitoEventUserPoolsCustomMessage{}
+	case source == triggers.SourceAdminUnlock:
+		// Not Cognito's: the administrator's own event.
+		return &struct {
+			TriggerSource string `json:"triggerSource"`
+			Phone         string `json:"phone"`
+		}{}
 	}
 	return nil
 }

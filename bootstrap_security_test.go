@@ -1,0 +1,321 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/phonepass/phonepass/config"
+	"github.com/phonepass/phonepass/internal/runtimeapi"
+	"github.com/phonepass/phonepass/internal/sampleevents"
+	"github.com/phonepass/phonepass/internal/testenv"
+	"github.com/phonepass/phonepass/otp"
+	"github.com/phonepass/phonepass/ratelimit"
+	"github.com/phonepass/phonepass/triggers"
+)
+
+// TestBootstrapAttacks drives the compiled function as it runs deployed (no
+// dry run): SNS and DynamoDB are moto, the code key comes from the
+// environment as the template hands it over. Each subtest is an attack that
+// today's rules must stop.
+func TestBootstrapAttacks(t *testing.T) {
+	bin := testenv.BuildBootstrap(t)
+	moto := testenv.StartMoto(t)
+	db := testenv.DynamoDB(t, moto, sampleevents.Region)
+	table := 0
+	// deployed starts the function with its own fresh table and settings.
+	deployed := func(t *testing.T, settings ...string) (*fn, string) {
+		t.Helper()
+		table++
+		name := fmt.Sprintf("phonepass-limits-%d", table)
+		testenv.CreateTable(t, db, name, ratelimit.AttrKey, ratelimit.AttrExpiresAt)
+		env := lambdaEnv(append([]string{
+			"AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing",
+			"AWS_ENDPOINT_URL_SNS=" + moto, "AWS_ENDPOINT_URL_DYNAMODB=" + moto,
+			config.EnvCodeKey + "=" + testCodeKey, config.EnvRateLimitTable + "=" + name,
+		}, settings...)...)
+		srv, p := startFunction(t, bin, env)
+		return &fn{t: t, srv: srv, p: p, moto: moto}, name
+	}
+
+	t.Run("an unverified number gets no code", func(t *testing.T) {
+		f, _ := deployed(t)
+		const phone = "+447700900201"
+		_, err := f.create(phone, "false", false)
+		if err == nil || err.ErrorMessage != "user not found" {
+			t.Errorf("got %v, want \"user not found\", as for an unknown number", err)
+		}
+		if got := f.sms(phone); len(got) != 0 {
+			t.Errorf("got %d SMS to the unverified number, want none", len(got))
+		}
+	})
+
+	t.Run("a leaked digest gives no code away", func(t *testing.T) {
+		f, _ := deployed(t)
+		const phone = "+447700900202"
+		out, err := f.create(phone, "true", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code := f.lastCode(phone)
+		d, perr := otp.ParseDigest(out.Response.PrivateChallengeParameters["digest"])
+		if perr != nil {
+			t.Fatal(perr)
+		}
+		right, _ := otp.NewKeys(testCodeKey, "")
+		other, _ := otp.NewKeys("an attacker's guess at the key, 32+ characters", "")
+		now := time.Now()
+		if !right.Matches(d, testUserName, code, now, time.Minute) {
+			t.Fatal("the code from the SMS does not match under the function's key")
+		}
+		for i := 0; i < 1000000; i += 997 {
+			if other.Matches(d, testUserName, fmt.Sprintf("%06d", i), now, time.Minute) {
+				t.Fatalf("code %06d matched under another key", i)
+			}
+		}
+		if strings.Contains(out.Response.ChallengeMetadata, code) || strings.Contains(f.p.Stdout().String(), code) {
+			t.Error("the code appears in the challenge metadata or the log")
+		}
+	})
+
+	t.Run("guessing across sign-ins meets a cool-off, then unlock", func(t *testing.T) {
+		f, name := deployed(t)
+		const phone = "+447700900203"
+		var refusedAt int
+		wrong := 0
+		for signIn := 1; signIn <= 4 && refusedAt == 0; signIn++ {
+			out, err := f.create(phone, "true", false)
+			if err != nil {
+				t.Fatalf("sign-in %d: %v", signIn, err)
+			}
+			for a := 0; a < 3; a++ {
+				_, lerr := f.verify(phone, out, "000000")
+				if lerr != nil {
+					refusedAt = wrong + 1
+					if !strings.HasPrefix(lerr.ErrorMessage, "too many wrong codes for this phone number; try again in 15 minutes") {
+						t.Fatalf("answer %d: got %v, want the cool-off", wrong+1, lerr)
+					}
+					break
+				}
+				wrong++
+			}
+		}
+		if refusedAt != ratelimit.DefaultCoolOffEvery+1 {
+			t.Fatalf("got the first refusal at answer %d, want %d", refusedAt, ratelimit.DefaultCoolOffEvery+1)
+		}
+		sent := len(f.sms(phone))
+		if _, err := f.create(phone, "true", false); err == nil || !strings.HasPrefix(err.ErrorMessage, "too many wrong codes") || len(f.sms(phone)) != sent {
+			t.Errorf("a new sign-in in the cool-off: got %v and %d new SMS, want the cool-off and none", err, len(f.sms(phone))-sent)
+		}
+		f.checkTable(t, name, phone)
+
+		resp, lerr, err := f.srv.Invoke(context.Background(), []byte(`{"triggerSource":"`+triggers.SourceAdminUnlock+`","phone":"`+phone+`"}`))
+		if err != nil || lerr != nil || !strings.Contains(string(resp), `"unlocked":true`) {
+			t.Fatalf("unlock: got %s, %v, %v", resp, lerr, err)
+		}
+		if _, err := f.create(phone, "true", false); err != nil || len(f.sms(phone)) != sent+1 {
+			t.Errorf("after unlock: got %v, want a code sent", err)
+		}
+	})
+
+	t.Run("hidden mode: an unknown number looks and counts like a known one", func(t *testing.T) {
+		f, _ := deployed(t, config.EnvHideUnknownUsers+"=true")
+		const known, unknown = "+447700900204", "+447700900205"
+		var errs [2][]string
+		var params [2]map[string]string
+		for i, phone := range []string{known, unknown} {
+			for n := 0; n <= ratelimit.DefaultPerPhoneLimit; n++ {
+				out, err := f.create(phone, "true", phone == unknown)
+				errs[i] = append(errs[i], errMessage(err))
+				if n == 0 {
+					params[i] = out.Response.PublicChallengeParameters
+				}
+			}
+		}
+		if !slices.Equal(errs[0], errs[1]) || errs[1][ratelimit.DefaultPerPhoneLimit] == "<nil>" {
+			t.Errorf("got %q for the unknown number, want the same as %q for the known one, refused at the sixth", errs[1], errs[0])
+		}
+		if !slices.Equal(slices.Sorted(maps.Keys(params[0])), slices.Sorted(maps.Keys(params[1]))) {
+			t.Errorf("public parameters: got %v, want the keys of %v", params[1], params[0])
+		}
+		if len(f.sms(unknown)) != 0 || len(f.sms(known)) != ratelimit.DefaultPerPhoneLimit {
+			t.Errorf("got %d SMS to the unknown number and %d to the known, want 0 and %d", len(f.sms(unknown)), len(f.sms(known)), ratelimit.DefaultPerPhoneLimit)
+		}
+	})
+
+	t.Run("the pool ceiling says so and spends no number's allowance", func(t *testing.T) {
+		// Stay inside one minute's window.
+		if s := time.Now().Second(); s > 50 {
+			time.Sleep(time.Duration(61-s) * time.Second)
+		}
+		f, name := deployed(t, config.EnvRateLimitPoolPerMinute+"=2")
+		phones := []string{"+447700900206", "+447700900207", "+447700900208"}
+		for i, phone := range phones {
+			_, err := f.create(phone, "true", false)
+			switch {
+			case i < 2 && err != nil:
+				t.Fatalf("%s: %v", phone, err)
+			case i == 2 && (err == nil || !strings.HasPrefix(err.ErrorMessage, "sign-in codes are temporarily unavailable; try again in ")):
+				t.Fatalf("third number: got %v, want the pool's ceiling", err)
+			}
+		}
+		spent := 0
+		for _, it := range f.scan(t, name) {
+			if key := it[ratelimit.AttrKey].(*dbtypes.AttributeValueMemberS).Value; strings.HasPrefix(key, "phone#") {
+				if n, ok := it[ratelimit.AttrCount].(*dbtypes.AttributeValueMemberN); ok && n.Value != "0" {
+					spent++
+				}
+			}
+		}
+		if spent != 2 {
+			t.Errorf("got %d numbers with a send counted, want 2: the refused number's send must be given back", spent)
+		}
+	})
+}
+
+// smsCode finds the code in a message of the default template.
+var smsCode = regexp.MustCompile(`Your sign-in code is ([0-9]+)\.`)
+
+// testUserName is the username of the events fn makes for known users.
+const testUserName = "0b5c7e1a-6a43-4e0f-9d2a-2f1c1b7d9e11"
+
+// fn is a running function with moto behind it.
+type fn struct {
+	t    *testing.T
+	srv  *runtimeapi.Server
+	p    *runtimeapi.Process
+	moto string
+}
+
+// create runs a first-round CreateAuthChallenge for phone: a known user's
+// with phone_number_verified as given, or an unknown number's.
+func (f *fn) create(phone, verified string, unknown bool) (events.CognitoEventUserPoolsCreateAuthChallenge, *runtimeapi.ErrorResponse) {
+	f.t.Helper()
+	ev := events.CognitoEventUserPoolsCreateAuthChallenge{
+		CognitoEventUserPoolsHeader: events.CognitoEventUserPoolsHeader{
+			Version: "1", TriggerSource: triggers.SourceCreateAuthChallenge, Region: "us-east-1",
+			UserPoolID: "us-east-1_Example1", UserName: testUserName,
+		},
+		Request: events.CognitoEventUserPoolsCreateAuthChallengeRequest{
+			UserAttributes: map[string]string{"phone_number": phone, "phone_number_verified": verified},
+			ChallengeName:  triggers.ChallengeName,
+			Session:        []*events.CognitoEventUserPoolsChallengeResult{},
+		},
+	}
+	if unknown {
+		ev.UserName, ev.Request.UserAttributes, ev.Request.UserNotFound = phone, map[string]string{}, true
+	}
+	var out events.CognitoEventUserPoolsCreateAuthChallenge
+	return out, f.invoke(ev, &out)
+}
+
+// verify answers the challenge of create's answer out.
+func (f *fn) verify(phone string, out events.CognitoEventUserPoolsCreateAuthChallenge, answer string) (events.CognitoEventUserPoolsVerifyAuthChallenge, *runtimeapi.ErrorResponse) {
+	f.t.Helper()
+	ev := events.CognitoEventUserPoolsVerifyAuthChallenge{
+		CognitoEventUserPoolsHeader: out.CognitoEventUserPoolsHeader,
+		Request: events.CognitoEventUserPoolsVerifyAuthChallengeRequest{
+			UserAttributes:             out.Request.UserAttributes,
+			PrivateChallengeParameters: out.Response.PrivateChallengeParameters,
+			ChallengeAnswer:            answer,
+			UserNotFound:               out.Request.UserNotFound,
+		},
+	}
+	ev.TriggerSource = triggers.SourceVerifyChallengeAnswer
+	var res events.CognitoEventUserPoolsVerifyAuthChallenge
+	return res, f.invoke(ev, &res)
+}
+
+// invoke sends ev and decodes the answer into out, or returns the Lambda error.
+func (f *fn) invoke(ev, out any) *runtimeapi.ErrorResponse {
+	f.t.Helper()
+	in, err := json.Marshal(ev)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	resp, lerr, err := f.srv.Invoke(ctx, in)
+	if err != nil {
+		f.t.Fatalf("invoke: %v", err)
+	}
+	if lerr != nil {
+		return lerr
+	}
+	if err := json.Unmarshal(resp, out); err != nil {
+		f.t.Fatalf("answer %s: %v", resp, err)
+	}
+	return nil
+}
+
+// sms returns the messages moto has recorded for phone.
+func (f *fn) sms(phone string) []string {
+	var out []string
+	for _, m := range testenv.MotoSMS(f.t, f.moto) {
+		if m.Phone == phone {
+			out = append(out, m.Message)
+		}
+	}
+	return out
+}
+
+// lastCode returns the code of the last SMS to phone.
+func (f *fn) lastCode(phone string) string {
+	f.t.Helper()
+	msgs := f.sms(phone)
+	if len(msgs) == 0 {
+		f.t.Fatalf("no SMS to %s", phone)
+	}
+	m := smsCode.FindStringSubmatch(msgs[len(msgs)-1])
+	if m == nil {
+		f.t.Fatalf("no code in %q", msgs[len(msgs)-1])
+	}
+	return m[1]
+}
+
+// scan returns every item of table.
+func (f *fn) scan(t *testing.T, table string) []map[string]dbtypes.AttributeValue {
+	t.Helper()
+	out, err := testenv.DynamoDB(t, f.moto, sampleevents.Region).Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(table)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out.Items
+}
+
+// checkTable: the limiter's table holds a wrong-answer record, and nothing
+// in it gives the phone number away.
+func (f *fn) checkTable(t *testing.T, table, phone string) {
+	t.Helper()
+	guesses := 0
+	for _, it := range f.scan(t, table) {
+		b, _ := json.Marshal(it)
+		if strings.Contains(string(b), phone[1:]) || strings.Contains(string(b), phone[4:]) {
+			t.Errorf("item %s holds the phone number", b)
+		}
+		if strings.HasPrefix(it[ratelimit.AttrKey].(*dbtypes.AttributeValueMemberS).Value, "guess#") {
+			guesses++
+		}
+	}
+	if guesses != 1 {
+		t.Errorf("got %d wrong-answer records, want 1", guesses)
+	}
+}
+
+func errMessage(err *runtimeapi.ErrorResponse) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return err.ErrorMessage
+}
