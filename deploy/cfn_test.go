@@ -30,9 +30,22 @@ const installPython = "install Python 3 and `pip install aws-sam-translator cfn-
 // cfnTemplate is the part of a CloudFormation template that the checks read.
 type cfnTemplate struct {
 	Parameters map[string]cfnParameter `json:"Parameters"`
+	Rules      map[string]cfnRule      `json:"Rules"`
 	Conditions map[string]any          `json:"Conditions"`
 	Resources  map[string]cfnResource  `json:"Resources"`
 	Outputs    map[string]cfnOutput    `json:"Outputs"`
+	// Transforms is the source template's Transform list, in order (the
+	// transformed template has none).
+	Transforms []string `json:"-"`
+}
+
+// cfnRule is a template rule: when RuleCondition holds (or is absent),
+// every Assert must hold, or CloudFormation refuses the parameter values.
+type cfnRule struct {
+	RuleCondition any `json:"RuleCondition"`
+	Assertions    []struct {
+		Assert any `json:"Assert"`
+	} `json:"Assertions"`
 }
 
 // cfnParameter is a template parameter. Numbers may arrive as JSON numbers
@@ -50,10 +63,12 @@ type cfnParameter struct {
 
 // cfnResource is a template resource.
 type cfnResource struct {
-	Type       string         `json:"Type"`
-	Condition  string         `json:"Condition"`
-	Properties map[string]any `json:"Properties"`
-	Metadata   map[string]any `json:"Metadata"`
+	Type                string         `json:"Type"`
+	Condition           string         `json:"Condition"`
+	DeletionPolicy      any            `json:"DeletionPolicy"`
+	UpdateReplacePolicy any            `json:"UpdateReplacePolicy"`
+	Properties          map[string]any `json:"Properties"`
+	Metadata            map[string]any `json:"Metadata"`
 }
 
 // cfnOutput is a template output.
@@ -88,8 +103,9 @@ func transformFiles(paths ...string) ([]*cfnTemplate, error) {
 		return nil, fmt.Errorf("transform.py: %w: %s", err, stderr.String())
 	}
 	var results []struct {
-		Template *cfnTemplate `json:"template"`
-		Error    string       `json:"error"`
+		Template   *cfnTemplate `json:"template"`
+		Transforms []string     `json:"transforms"`
+		Error      string       `json:"error"`
 	}
 	if err := json.Unmarshal(out, &results); err != nil {
 		return nil, fmt.Errorf("transform.py output: %w", err)
@@ -102,6 +118,7 @@ func transformFiles(paths ...string) ([]*cfnTemplate, error) {
 		if r.Error != "" || r.Template == nil {
 			return nil, fmt.Errorf("transform %s: got error %q, want a template", paths[i], r.Error)
 		}
+		r.Template.Transforms = r.Transforms
 		docs[i] = r.Template
 	}
 	return docs, nil
@@ -419,4 +436,182 @@ func (c *cfnTemplate) only(typ string) (string, cfnResource, error) {
 		return "", cfnResource{}, fmt.Errorf("got %d resources of type %s %v, want 1", len(ids), typ, ids)
 	}
 	return ids[0], c.Resources[ids[0]], nil
+}
+
+// param returns the value of parameter name: from params if given there,
+// else its default.
+func (c *cfnTemplate) param(name string, params map[string]string) (string, error) {
+	if v, ok := params[name]; ok {
+		return v, nil
+	}
+	p, ok := c.Parameters[name]
+	if !ok {
+		return "", fmt.Errorf("no parameter %s", name)
+	}
+	v, ok := scalar(p.Default)
+	if !ok {
+		return "", fmt.Errorf("parameter %s has no default", name)
+	}
+	return v, nil
+}
+
+// evalScalar evaluates a literal or a Ref to a parameter, as in conditions and rules.
+func (c *cfnTemplate) evalScalar(v any, params map[string]string) (string, error) {
+	if name, ok := ref(v); ok {
+		return c.param(name, params)
+	}
+	if s, ok := scalar(v); ok {
+		return s, nil
+	}
+	return "", fmt.Errorf("cannot evaluate %v", v)
+}
+
+// evalBool evaluates a condition or rule expression for the parameter
+// values params (defaults for the others). It knows Fn::Equals, Fn::Not,
+// Fn::And, Fn::Or, Fn::Contains and Condition, which is all the template uses.
+func (c *cfnTemplate) evalBool(expr any, params map[string]string) (bool, error) {
+	m, ok := expr.(map[string]any)
+	if !ok || len(m) != 1 {
+		return false, fmt.Errorf("cannot evaluate %v", expr)
+	}
+	if name, ok := m["Condition"].(string); ok {
+		cond, ok := c.Conditions[name]
+		if !ok {
+			return false, fmt.Errorf("no condition %s", name)
+		}
+		return c.evalBool(cond, params)
+	}
+	for fn, raw := range m {
+		args, _ := raw.([]any)
+		switch fn {
+		case "Fn::Equals":
+			if len(args) != 2 {
+				break
+			}
+			a, err := c.evalScalar(args[0], params)
+			if err != nil {
+				return false, err
+			}
+			b, err := c.evalScalar(args[1], params)
+			return a == b, err
+		case "Fn::Not":
+			if len(args) != 1 {
+				break
+			}
+			v, err := c.evalBool(args[0], params)
+			return !v, err
+		case "Fn::And", "Fn::Or":
+			all := fn == "Fn::And"
+			for _, a := range args {
+				v, err := c.evalBool(a, params)
+				if err != nil {
+					return false, err
+				}
+				if v != all {
+					return v, nil
+				}
+			}
+			return all, nil
+		case "Fn::Contains":
+			list, _ := args[0].([]any)
+			if len(args) != 2 || list == nil {
+				break
+			}
+			v, err := c.evalScalar(args[1], params)
+			if err != nil {
+				return false, err
+			}
+			for _, e := range list {
+				s, err := c.evalScalar(e, params)
+				if err != nil {
+					return false, err
+				}
+				if s == v {
+					return true, nil
+				}
+			}
+			return false, nil
+		}
+	}
+	return false, fmt.Errorf("cannot evaluate %v", expr)
+}
+
+// rulesAllow reports whether the template's Rules accept the parameter
+// values params (defaults for the others).
+func (c *cfnTemplate) rulesAllow(params map[string]string) (bool, error) {
+	for name, r := range c.Rules {
+		if r.RuleCondition != nil {
+			applies, err := c.evalBool(r.RuleCondition, params)
+			if err != nil {
+				return false, fmt.Errorf("rule %s: %w", name, err)
+			}
+			if !applies {
+				continue
+			}
+		}
+		for _, a := range r.Assertions {
+			ok, err := c.evalBool(a.Assert, params)
+			if err != nil {
+				return false, fmt.Errorf("rule %s: %w", name, err)
+			}
+			if !ok {
+				return false, nil
+			}
+		}
+	}
+	return true, nil
+}
+
+// resolve returns a property value as CloudFormation would see it for the
+// parameter values params (defaults for the others): each Fn::If decided,
+// each Ref to a parameter replaced by its value, AWS::NoValue left out
+// (present false). Other intrinsic functions stay as they are.
+func (c *cfnTemplate) resolve(v any, params map[string]string) (value any, present bool, err error) {
+	if cond, a, b, ok := ifBranches(v); ok {
+		yes, err := c.evalBool(map[string]any{"Condition": cond}, params)
+		if err != nil {
+			return nil, false, err
+		}
+		if yes {
+			return c.resolve(a, params)
+		}
+		return c.resolve(b, params)
+	}
+	if name, ok := ref(v); ok {
+		if name == "AWS::NoValue" {
+			return nil, false, nil
+		}
+		if _, isParam := c.Parameters[name]; isParam {
+			s, err := c.param(name, params)
+			return s, true, err
+		}
+		return v, true, nil
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, e := range x {
+			r, ok, err := c.resolve(e, params)
+			if err != nil {
+				return nil, false, err
+			}
+			if ok {
+				out[k] = r
+			}
+		}
+		return out, true, nil
+	case []any:
+		out := []any{}
+		for _, e := range x {
+			r, ok, err := c.resolve(e, params)
+			if err != nil {
+				return nil, false, err
+			}
+			if ok {
+				out = append(out, r)
+			}
+		}
+		return out, true, nil
+	}
+	return v, true, nil
 }

@@ -4,11 +4,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/phonepass/phonepass/config"
+	"github.com/phonepass/phonepass/otp"
 	"github.com/phonepass/phonepass/ratelimit"
 )
 
@@ -24,10 +28,13 @@ var checks = []struct {
 	{"triggers", checkTriggers},
 	{"invoke permission", checkPermission},
 	{"user pool", checkUserPool},
+	{"user pool retention", checkUserPoolRetention},
+	{"threat protection", checkThreatProtection},
 	{"app client", checkClient},
 	{"role", checkRole},
 	{"log group", checkLogGroup},
 	{"send-limit table", checkRateLimitTable},
+	{"code key secret", checkCodeKeySecret},
 	{"config mapping", checkConfigMapping},
 	{"parameter values", checkParameterValues},
 	{"outputs", checkOutputs},
@@ -48,9 +55,12 @@ var wantAuthFlows = []string{"ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
 // phone numbers, which has no ARN, is allowed.
 const smsOnly = "arn:${AWS::Partition}:sns:*:*:*"
 
-// rateLimitTableID is the DynamoDB table of the send limiter (package
-// ratelimit), created unless the RateLimiting parameter is Disabled.
+// rateLimitTableID is the DynamoDB table of the send limits and the guess
+// budget (package ratelimit).
 const rateLimitTableID = "RateLimitTable"
+
+// codeKeySecretID is the Secrets Manager secret that holds the code key.
+const codeKeySecretID = "CodeKeySecret"
 
 // resourceVars lists the variables of config.Names that name a resource of
 // the stack rather than take a parameter: the value is a Ref to the resource,
@@ -58,6 +68,20 @@ const rateLimitTableID = "RateLimitTable"
 var resourceVars = map[string]string{
 	config.EnvRateLimitTable: rateLimitTableID,
 }
+
+// secretVars lists the variables of config.Names that hold codeKeySecretID's
+// SecretString through a dynamic reference, which CloudFormation resolves at
+// deploy time: the key is in no parameter and the cold start calls nothing.
+// The value is the parameter naming the version to take, or "" for the
+// current one; a variable with a version parameter is an Fn::If of a
+// condition that holds exactly when that parameter is set, else "".
+var secretVars = map[string]string{
+	config.EnvCodeKey:         "",
+	config.EnvCodeKeyPrevious: "CodeKeyPreviousVersion",
+}
+
+// sampleVersionID is a Secrets Manager version ID, as put-secret-value returns it.
+const sampleVersionID = "3f1c9a5e-7b2d-4c8e-9a61-0d2f4b6c8e10"
 
 // localOnly lists the variables of config.Names that the template must not
 // give a value, each with the reason. The template may declare one as the
@@ -73,7 +97,8 @@ var localOnly = map[string]string{
 // rather than the function's environment.
 var infraParameters = []string{
 	"DeletionProtection", "AuthSessionValidityMinutes", "AccessTokenValidityMinutes",
-	"IdTokenValidityMinutes", "RefreshTokenValidityDays", "LogRetentionDays", "RateLimiting", "UserPoolTier",
+	"IdTokenValidityMinutes", "RefreshTokenValidityDays", "LogRetentionDays", "UserPoolTier",
+	"UserPoolDeletionPolicy", "AllowAdminCreateUserOnly", "ThreatProtection",
 }
 
 // function returns the one Lambda function, which must be functionID.
@@ -191,8 +216,25 @@ func checkUserPool(c *cfnTemplate) error {
 	if p["AliasAttributes"] != nil {
 		errs = append(errs, fmt.Errorf("AliasAttributes: got %v, want none (UsernameAttributes instead)", p["AliasAttributes"]))
 	}
-	if admin, _ := p["AdminCreateUserConfig"].(map[string]any); admin["AllowAdminCreateUserOnly"] == true {
-		errs = append(errs, errors.New("AdminCreateUserConfig.AllowAdminCreateUserOnly: got true, want self sign-up"))
+	// Self sign-up by default; administrator-created users only as a choice,
+	// the one that goes with hidden unknown users.
+	admin, _ := p["AdminCreateUserConfig"].(map[string]any)
+	if err := wantChoice(c, admin["AllowAdminCreateUserOnly"], "AllowAdminCreateUserOnly", "false", "true"); err != nil {
+		errs = append(errs, fmt.Errorf("AdminCreateUserConfig.AllowAdminCreateUserOnly: %w", err))
+	}
+	// phone_number: changed by administrators only, so Mutable, and not
+	// Required, which Cognito allows only with phone_number in WriteAttributes.
+	schema, _ := p["Schema"].([]any)
+	i := slices.IndexFunc(schema, func(a any) bool { m, _ := a.(map[string]any); return m["Name"] == "phone_number" })
+	if i < 0 {
+		errs = append(errs, fmt.Errorf("Schema: got %v, want phone_number", p["Schema"]))
+	} else if attr, _ := schema[i].(map[string]any); attr["Mutable"] != true || attr["Required"] == true {
+		errs = append(errs, fmt.Errorf("Schema phone_number: got Mutable %v, Required %v; want Mutable true (administrators change numbers) "+
+			"and not Required (Cognito would refuse an app client that cannot write it)", attr["Mutable"], attr["Required"]))
+	}
+	// Cognito's own verification SMS would be a second, unlimited SMS path.
+	if p["UserAttributeUpdateSettings"] != nil {
+		errs = append(errs, fmt.Errorf("UserAttributeUpdateSettings: got %v, want none (Cognito would send its own verification SMS)", p["UserAttributeUpdateSettings"]))
 	}
 	if got, _ := scalar(p["MfaConfiguration"]); got != "OFF" {
 		errs = append(errs, fmt.Errorf("MfaConfiguration: got %v, want OFF", p["MfaConfiguration"]))
@@ -217,6 +259,83 @@ func checkUserPool(c *cfnTemplate) error {
 		dp := c.Parameters[name]
 		if d, _ := scalar(dp.Default); d != "ACTIVE" || len(dp.AllowedValues) != 2 {
 			errs = append(errs, fmt.Errorf("parameter %s: got default %v of %v, want ACTIVE of [ACTIVE INACTIVE]", name, dp.Default, dp.AllowedValues))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// wantChoice checks that v is a Ref to the parameter name, whose default is
+// def and whose allowed values are exactly def and the others.
+func wantChoice(c *cfnTemplate, v any, name, def string, others ...string) error {
+	if err := wantParameter(c, v, name); err != nil {
+		return err
+	}
+	p := c.Parameters[name]
+	var got []string
+	for _, a := range p.AllowedValues {
+		s, _ := scalar(a)
+		got = append(got, s)
+	}
+	want := append([]string{def}, others...)
+	d, _ := scalar(p.Default)
+	if d != def || !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))) {
+		return fmt.Errorf("parameter %s: got default %v of %v, want %s of %v", name, p.Default, p.AllowedValues, def, want)
+	}
+	return nil
+}
+
+// checkUserPoolRetention: the pool and its users outlive the stack and a
+// replacement unless the UserPoolDeletionPolicy parameter says Delete.
+func checkUserPoolRetention(c *cfnTemplate) error {
+	id, pool, err := c.only("AWS::Cognito::UserPool")
+	if err != nil {
+		return err
+	}
+	var errs []error
+	if err := wantChoice(c, pool.DeletionPolicy, "UserPoolDeletionPolicy", "Retain", "Delete"); err != nil {
+		errs = append(errs, fmt.Errorf("%s.DeletionPolicy: %w", id, err))
+	}
+	if err := wantParameter(c, pool.UpdateReplacePolicy, "UserPoolDeletionPolicy"); err != nil {
+		errs = append(errs, fmt.Errorf("%s.UpdateReplacePolicy: %w", id, err))
+	}
+	// CloudFormation takes a Ref in these policies only through AWS::LanguageExtensions, applied before SAM's transform.
+	lang := slices.Index(c.Transforms, "AWS::LanguageExtensions")
+	if lang < 0 || lang > slices.Index(c.Transforms, "AWS::Serverless-2016-10-31") {
+		errs = append(errs, fmt.Errorf("Transform: got %v, want AWS::LanguageExtensions before AWS::Serverless-2016-10-31", c.Transforms))
+	}
+	return errors.Join(errs...)
+}
+
+// checkThreatProtection: the ThreatProtection parameter (OFF by default)
+// sets the pool's threat protection for custom authentication too, and a
+// rule refuses it without the Plus plan, which it needs.
+func checkThreatProtection(c *cfnTemplate) error {
+	_, pool, err := c.only("AWS::Cognito::UserPool")
+	if err != nil {
+		return err
+	}
+	if err := wantChoice(c, map[string]any{"Ref": "ThreatProtection"}, "ThreatProtection", "OFF", "AUDIT", "ENFORCED"); err != nil {
+		return err
+	}
+	var errs []error
+	for _, mode := range []string{"OFF", "AUDIT", "ENFORCED"} {
+		got, present, err := c.resolve(pool.Properties["UserPoolAddOns"], map[string]string{"ThreatProtection": mode, "UserPoolTier": "PLUS"})
+		var want any
+		if mode != "OFF" {
+			want = map[string]any{"AdvancedSecurityMode": mode, "AdvancedSecurityAdditionalFlows": map[string]any{"CustomAuthMode": mode}}
+		}
+		if !present {
+			got = nil
+		}
+		if err != nil || !reflect.DeepEqual(got, want) {
+			errs = append(errs, fmt.Errorf("UserPoolAddOns with ThreatProtection %s: got %v (%v), want %v", mode, got, err, want))
+		}
+		for _, tier := range c.Parameters["UserPoolTier"].AllowedValues {
+			t, _ := scalar(tier)
+			allowed, err := c.rulesAllow(map[string]string{"ThreatProtection": mode, "UserPoolTier": t})
+			if want := mode == "OFF" || t == "PLUS"; err != nil || allowed != want {
+				errs = append(errs, fmt.Errorf("Rules with ThreatProtection %s and UserPoolTier %s: got allowed %v (%v), want %v (threat protection needs PLUS)", mode, t, allowed, err, want))
+			}
 		}
 	}
 	return errors.Join(errs...)
@@ -247,6 +366,13 @@ func checkClient(c *cfnTemplate) error {
 	if got, _ := scalar(p["PreventUserExistenceErrors"]); got != "ENABLED" {
 		errs = append(errs, fmt.Errorf("PreventUserExistenceErrors: got %v, want ENABLED", p["PreventUserExistenceErrors"]))
 	}
+	// Users edit their profile but never the number codes go to, nor what
+	// says an attribute was verified. Without WriteAttributes all are writable.
+	write, ok := stringList(p["WriteAttributes"])
+	if !ok || slices.ContainsFunc(write, func(a string) bool { return a == "phone_number" || strings.HasSuffix(a, "_verified") }) ||
+		!slices.Contains(write, "name") || !slices.Contains(write, "locale") {
+		errs = append(errs, fmt.Errorf("WriteAttributes: got %v, want the profile attributes (name, locale, ...) without phone_number and any *_verified", p["WriteAttributes"]))
+	}
 	for prop, param := range map[string]string{
 		"AuthSessionValidity":  "AuthSessionValidityMinutes",
 		"AccessTokenValidity":  "AccessTokenValidityMinutes",
@@ -262,6 +388,12 @@ func checkClient(c *cfnTemplate) error {
 		hi, _ := number(as.MaxValue)
 		if lo < 3 || hi > 15 || hi < lo {
 			errs = append(errs, fmt.Errorf("AuthSessionValidityMinutes: got %v to %v, want within Cognito's 3 to 15", as.MinValue, as.MaxValue))
+		}
+	}
+	// A stolen refresh token works for its whole lifetime.
+	if rt := c.Parameters["RefreshTokenValidityDays"]; rt.Type != "" {
+		if hi, ok := number(rt.MaxValue); !ok || hi > 90 {
+			errs = append(errs, fmt.Errorf("RefreshTokenValidityDays: got MaxValue %v, want at most 90 days", rt.MaxValue))
 		}
 	}
 	units, _ := p["TokenValidityUnits"].(map[string]any)
@@ -336,10 +468,14 @@ func logsRule(c *cfnTemplate, action string, s statement) error {
 	return nil
 }
 
-// dynamodbRule allows the one item action the limiter uses, on its table only.
+// dynamodbActions are the item actions the limiter uses: UpdateItem for
+// counters; GetItem (consistent), UpdateItem and DeleteItem for the guess budget.
+var dynamodbActions = []string{"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
+
+// dynamodbRule allows the limiter's item actions on its table only.
 func dynamodbRule(c *cfnTemplate, action string, s statement) error {
-	if !strings.EqualFold(action, "dynamodb:UpdateItem") {
-		return fmt.Errorf("allows %s, want only dynamodb:UpdateItem", action)
+	if !slices.ContainsFunc(dynamodbActions, func(a string) bool { return strings.EqualFold(a, action) }) {
+		return fmt.Errorf("allows %s, want only %v", action, dynamodbActions)
 	}
 	if c.Resources[rateLimitTableID].Type != "AWS::DynamoDB::Table" {
 		return fmt.Errorf("allows %s but there is no table %s", action, rateLimitTableID)
@@ -449,8 +585,8 @@ func checkRole(c *cfnTemplate) error {
 		}
 	}
 	needs := []string{"sns:publish", "logs:createlogstream", "logs:putlogevents"}
-	if _, ok := c.Resources[rateLimitTableID]; ok {
-		needs = append(needs, "dynamodb:updateitem")
+	for _, a := range dynamodbActions {
+		needs = append(needs, strings.ToLower(a))
 	}
 	for _, need := range needs {
 		if !allowed[need] {
@@ -481,13 +617,35 @@ func checkLogGroup(c *cfnTemplate) error {
 
 // binding is how a parameter becomes one environment variable's value:
 // format is the Fn::Sub string (just "${Param}" for a Ref). A variable that
-// names a resource of the stack has resource (and the resource's condition,
-// if the value is an Fn::If of it) instead.
+// names a resource of the stack has resource instead, and one that holds a
+// secret's value has secret (and version, the parameter naming the version,
+// if any); either may be an Fn::If of cond between that value and "".
 type binding struct {
 	param    string
 	format   string
 	resource string
+	secret   string
+	version  string
 	cond     string
+}
+
+// String describes b for error messages.
+func (b binding) String() string {
+	var s string
+	switch {
+	case b.secret != "" && b.version != "":
+		s = "the SecretString of " + b.secret + " at the version " + b.version + " names"
+	case b.secret != "":
+		s = "the SecretString of " + b.secret
+	case b.resource != "":
+		s = "the resource " + b.resource
+	default:
+		s = "parameter " + b.param + " as " + strconv.Quote(b.format)
+	}
+	if b.cond != "" {
+		s = "if " + b.cond + " then " + s + " else empty"
+	}
+	return s
 }
 
 // render returns the variable's value for the parameter value v.
@@ -495,8 +653,51 @@ func (b binding) render(v string) string {
 	return strings.ReplaceAll(b.format, "${"+b.param+"}", v)
 }
 
-// environment returns the function's variables as bindings: each value must
-// be a Ref to a parameter or an Fn::Sub of exactly one parameter.
+// dynamicRef matches an Fn::Sub string that is one Secrets Manager dynamic
+// reference to a whole SecretString ({{resolve:secretsmanager:
+// secret-id:SecretString:json-key:version-stage:version-id}}), with the
+// secret as ${LogicalID}, no JSON key or stage, and optionally the version
+// ID as ${Parameter}.
+var dynamicRef = regexp.MustCompile(`^\{\{resolve:secretsmanager:\$\{([A-Za-z0-9]+)\}:SecretString(?::::\$\{([A-Za-z0-9]+)\})?\}\}$`)
+
+// bind reads one variable's value as a binding, or reports that it is none:
+// a Ref to a parameter or resource, an Fn::Sub of one parameter, a dynamic
+// reference to a secret of the stack, or an Fn::If between a resource or a
+// secret and "".
+func bind(c *cfnTemplate, v any) (binding, bool) {
+	if cond, yes, no, ok := ifBranches(v); ok {
+		b, ok := bind(c, yes)
+		if !ok || no != "" || b.cond != "" || b.resource == "" && b.secret == "" {
+			return binding{}, false
+		}
+		b.cond = cond
+		return b, true
+	}
+	if r, ok := ref(v); ok {
+		if _, isRes := c.Resources[r]; isRes {
+			return binding{resource: r}, true
+		}
+		_, isParam := c.Parameters[r]
+		return binding{param: r, format: "${" + r + "}"}, isParam
+	}
+	s, ok := sub(v)
+	if !ok {
+		return binding{}, false
+	}
+	if m := dynamicRef.FindStringSubmatch(s); m != nil {
+		_, isParam := c.Parameters[m[2]]
+		ok := c.Resources[m[1]].Type == "AWS::SecretsManager::Secret" && (m[2] == "" || isParam)
+		return binding{secret: m[1], version: m[2]}, ok
+	}
+	refs := subVars.FindAllStringSubmatch(s, -1)
+	if len(refs) != 1 {
+		return binding{}, false
+	}
+	_, isParam := c.Parameters[refs[0][1]]
+	return binding{param: refs[0][1], format: s}, isParam
+}
+
+// environment returns the function's variables as bindings (see bind).
 func environment(c *cfnTemplate) (map[string]binding, error) {
 	fn, err := function(c)
 	if err != nil {
@@ -513,27 +714,9 @@ func environment(c *cfnTemplate) (map[string]binding, error) {
 			}
 			continue
 		}
-		b := binding{}
-		if cond, yes, no, ok := ifBranches(v); ok {
-			if r, ok := ref(yes); ok && no == "" {
-				if _, isRes := c.Resources[r]; isRes {
-					b = binding{resource: r, cond: cond}
-				}
-			}
-		} else if p, ok := ref(v); ok {
-			if _, isRes := c.Resources[p]; isRes {
-				b = binding{resource: p}
-			} else {
-				b = binding{param: p, format: "${" + p + "}"}
-			}
-		} else if s, ok := sub(v); ok {
-			refs := subVars.FindAllStringSubmatch(s, -1)
-			if len(refs) == 1 {
-				b = binding{param: refs[0][1], format: s}
-			}
-		}
-		if _, ok := c.Parameters[b.param]; !ok && b.resource == "" {
-			errs = append(errs, fmt.Errorf("%s: got %v, want a Ref to a parameter, an Fn::Sub of one, or a resource", name, v))
+		b, ok := bind(c, v)
+		if !ok {
+			errs = append(errs, fmt.Errorf("%s: got %v, want a Ref to a parameter, an Fn::Sub of one, a resource or a secret of the stack", name, v))
 			continue
 		}
 		out[name] = b
@@ -564,7 +747,19 @@ func checkConfigMapping(c *cfnTemplate) error {
 			errs = append(errs, fmt.Errorf("%s is in the environment but not in config.Names", name))
 		}
 		wantRes := resourceVars[name]
+		version, wantSecret := secretVars[name]
 		switch {
+		case wantSecret:
+			if err := checkSecretBinding(c, name, b, version); err != nil {
+				errs = append(errs, err)
+			}
+			if version != "" {
+				usedBy[version] = name
+			}
+			continue
+		case b.secret != "":
+			errs = append(errs, fmt.Errorf("%s: got %v, want a parameter", name, b))
+			continue
 		case b.resource != wantRes && wantRes != "":
 			errs = append(errs, fmt.Errorf("%s: got %v, want the resource %s", name, b, wantRes))
 			continue
@@ -600,20 +795,49 @@ func checkConfigMapping(c *cfnTemplate) error {
 	return errors.Join(errs...)
 }
 
+// checkSecretBinding checks that the variable name holds codeKeySecretID's
+// SecretString: the current value if version is "", else, only while the
+// parameter version is set, the value of the version it names.
+func checkSecretBinding(c *cfnTemplate, name string, b binding, version string) error {
+	want := binding{secret: codeKeySecretID, version: version}
+	if got := (binding{secret: b.secret, version: b.version}); got != want {
+		return fmt.Errorf("%s: got %v, want a dynamic reference to %v", name, b, want)
+	}
+	switch {
+	case version == "" && b.cond != "":
+		return fmt.Errorf("%s: got %v, want it always (the key is required)", name, b)
+	case version == "":
+		return nil
+	case b.cond == "":
+		return fmt.Errorf("%s: got %v, want it an Fn::If that leaves it empty while %s is empty (a reference to no version is an error)", name, b, version)
+	}
+	for v, wantSet := range map[string]bool{"": false, sampleVersionID: true} {
+		got, err := c.evalBool(map[string]any{"Condition": b.cond}, map[string]string{version: v})
+		if err != nil || got != wantSet {
+			return fmt.Errorf("%s: condition %s with %s=%q: got %v (%v), want %v (the reference only while a version is named)", name, b.cond, version, v, got, err, wantSet)
+		}
+	}
+	return nil
+}
+
 // sample is a parameter value tried against both the template's constraint
 // and config.Load. narrowed, when set, says why the template refuses a value
-// that the code would take; every other sample must get the same answer
-// from both.
+// that the code would take. combined, when set, says why the code refuses a
+// value the template takes: a limit that joins it with another variable at
+// its default, which only the code checks, so its error must name that other
+// variable. Every other sample must get the same answer from both.
 type sample struct {
 	value    string
 	narrowed string
+	combined string
 }
 
 // samples are tried for each deployable variable of config.Names (as the
 // parameter value, before a unit is appended). A variable without samples
 // fails checkParameterValues.
 var samples = map[string][]sample{
-	config.EnvCodeLength: {{value: "3"}, {value: "4"}, {value: "6"}, {value: "10"}, {value: "11"}, {value: "six"}, {value: "-6"}},
+	config.EnvCodeLength: {{value: "3"}, {value: "4", combined: "the default GuessLockAfter of 100 needs 5 digits or more"},
+		{value: "5"}, {value: "6"}, {value: "10"}, {value: "11"}, {value: "six"}, {value: "-6"}},
 	config.EnvCodeTTL: {{value: "29"}, {value: "30"}, {value: "45.5"}, {value: "300"}, {value: "900"}, {value: "901"},
 		{value: "-300"}, {value: "5m"}, {value: "abc"}},
 	config.EnvMaxAttempts:    {{value: "0"}, {value: "1"}, {value: "3"}, {value: "10"}, {value: "11"}, {value: "x"}},
@@ -648,11 +872,30 @@ var samples = map[string][]sample{
 		{value: "100001"}, {value: "-1"}, {value: "1e3"}, {value: "060", narrowed: "no leading zeros"}},
 	config.EnvRateLimitFailOpen: {{value: "false"}, {value: "true"}, {value: "yes"},
 		{value: "1", narrowed: "only true and false are offered"}},
+	config.EnvGuessCoolOffEvery: {{value: "0"}, {value: "1"}, {value: "10"}, {value: "99"}, {value: "100"}, {value: "101"},
+		{value: "-1"}, {value: "2.5"}, {value: "x"}, {value: "010", narrowed: "no leading zeros"}},
+	config.EnvGuessCoolOff: {{value: "0"}, {value: "0.5"}, {value: "1"}, {value: "1.5"}, {value: "15"}, {value: "1440"},
+		{value: "1441"}, {value: "15m"}},
+	config.EnvGuessLockAfter: {{value: "0"}, {value: "1", combined: "below the default GuessCoolOffEvery of 10"},
+		{value: "9", combined: "below the default GuessCoolOffEvery of 10"}, {value: "10"}, {value: "99"}, {value: "100"},
+		{value: "101"}, {value: "x"}, {value: "0100", narrowed: "no leading zeros"}},
 }
 
-// loadOnly runs config.Load with only the given variables set.
+// deployedKey and deployedTable stand in for what the stack always gives the
+// function besides the parameters, and config.Load requires: a key as
+// CodeKeySecret generates it (64 letters and digits) and a table name as
+// CloudFormation makes it up.
+var (
+	deployedKey   = strings.Repeat("Ab3", 21) + "x"
+	deployedTable = "phonepass-" + rateLimitTableID + "-1ABCDEFGHIJ2K"
+)
+
+// loadOnly runs config.Load with only the given variables set, besides the
+// stand-ins for the key and the table (unless vars sets those).
 func loadOnly(vars map[string]string) (config.Config, error) {
-	return config.Load(func(k string) (string, bool) { v, ok := vars[k]; return v, ok })
+	env := map[string]string{config.EnvCodeKey: deployedKey, config.EnvRateLimitTable: deployedTable}
+	maps.Copy(env, vars)
+	return config.Load(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 }
 
 func checkParameterValues(c *cfnTemplate) error {
@@ -668,7 +911,7 @@ func checkParameterValues(c *cfnTemplate) error {
 			errs = append(errs, fmt.Errorf("%s: not mapped to a parameter", name))
 			continue
 		}
-		if b.resource != "" {
+		if b.resource != "" || b.secret != "" {
 			continue
 		}
 		p := c.Parameters[b.param]
@@ -688,6 +931,11 @@ func checkParameterValues(c *cfnTemplate) error {
 			paramErr := p.accepts(s.value)
 			_, codeErr := loadOnly(map[string]string{name: b.render(s.value)})
 			switch {
+			case s.combined != "":
+				if paramErr != nil || codeErr == nil || strings.HasPrefix(codeErr.Error(), name+":") {
+					errs = append(errs, fmt.Errorf("%s=%q: got parameter error %v and code error %v, want only the code to refuse it, naming another variable (%s)",
+						name, b.render(s.value), paramErr, codeErr, s.combined))
+				}
 			case paramErr == nil && codeErr != nil:
 				errs = append(errs, fmt.Errorf("parameter %s takes %q but the code refuses %s=%q (%v): the deployment would succeed and every cold start fail",
 					b.param, s.value, name, b.render(s.value), codeErr))
@@ -698,14 +946,10 @@ func checkParameterValues(c *cfnTemplate) error {
 			}
 		}
 	}
-	// Resources get a name as CloudFormation makes them up, on both sides.
-	named := map[string]string{}
-	for name := range resourceVars {
-		named[name] = "phonepass-" + resourceVars[name] + "-1ABCDEFGHIJ2K"
-		defaults[name] = named[name]
-	}
+	// Resources and the secret get their values as the stack makes them, on
+	// both sides (loadOnly's stand-ins).
 	got, err := loadOnly(defaults)
-	want, wantErr := loadOnly(named)
+	want, wantErr := loadOnly(nil)
 	if err != nil || wantErr != nil {
 		errs = append(errs, fmt.Errorf("the code refuses the parameter defaults %v: %w", defaults, errors.Join(err, wantErr)))
 	} else if !reflect.DeepEqual(got, want) {
@@ -736,14 +980,51 @@ func checkRateLimitTable(c *cfnTemplate) error {
 	if ttl["AttributeName"] != ratelimit.AttrExpiresAt || ttl["Enabled"] != true {
 		errs = append(errs, fmt.Errorf("TimeToLiveSpecification: got %v, want %s enabled", p["TimeToLiveSpecification"], ratelimit.AttrExpiresAt))
 	}
-	// The table exists unless the RateLimiting parameter says Disabled.
-	cond, _ := c.Conditions[t.Condition].(map[string]any)
-	eq, _ := cond["Fn::Equals"].([]any)
-	if len(eq) != 2 || !reflect.DeepEqual(eq[0], map[string]any{"Ref": "RateLimiting"}) || eq[1] != "Enabled" {
-		errs = append(errs, fmt.Errorf("%s.Condition %q: got %v, want RateLimiting equal to Enabled", rateLimitTableID, t.Condition, c.Conditions[t.Condition]))
+	// Always there: the function refuses to start without it.
+	if t.Condition != "" {
+		errs = append(errs, fmt.Errorf("%s.Condition: got %q, want none (config.Load requires the table)", rateLimitTableID, t.Condition))
 	}
-	if rl := c.Parameters["RateLimiting"]; rl.Default != "Enabled" {
-		errs = append(errs, fmt.Errorf("parameter RateLimiting: got default %v, want Enabled", rl.Default))
+	return errors.Join(errs...)
+}
+
+// checkCodeKeySecret: CloudFormation generates the code key, so that it is
+// in no template, parameter or person's hands, as a whole SecretString that
+// otp.NewKeys takes; and the version ID that picks the previous key cannot
+// break out of its dynamic reference.
+func checkCodeKeySecret(c *cfnTemplate) error {
+	s, ok := c.Resources[codeKeySecretID]
+	if !ok || s.Type != "AWS::SecretsManager::Secret" {
+		return fmt.Errorf("got %s %v, want an AWS::SecretsManager::Secret", codeKeySecretID, s.Type)
+	}
+	p := s.Properties
+	var errs []error
+	gen, ok := p["GenerateSecretString"].(map[string]any)
+	if !ok || p["SecretString"] != nil {
+		errs = append(errs, fmt.Errorf("%s: got SecretString %v, GenerateSecretString %v; want it generated, not written in the template", codeKeySecretID, p["SecretString"], p["GenerateSecretString"]))
+	}
+	if n, ok := number(gen["PasswordLength"]); !ok || n < otp.MinKeyLength || n > otp.MaxKeyLength {
+		errs = append(errs, fmt.Errorf("GenerateSecretString.PasswordLength: got %v, want %d to %d (otp.NewKeys)", gen["PasswordLength"], otp.MinKeyLength, otp.MaxKeyLength))
+	}
+	if gen["GenerateStringKey"] != nil || gen["SecretStringTemplate"] != nil {
+		errs = append(errs, fmt.Errorf("GenerateSecretString: got a JSON secret (%v, %v), want the key as the whole SecretString", gen["SecretStringTemplate"], gen["GenerateStringKey"]))
+	}
+	if gen["ExcludePunctuation"] != true {
+		errs = append(errs, fmt.Errorf("GenerateSecretString.ExcludePunctuation: got %v, want true (nothing to quote in a shell, JSON or env file)", gen["ExcludePunctuation"]))
+	}
+	for _, name := range slices.Sorted(maps.Values(secretVars)) {
+		if name == "" {
+			continue
+		}
+		vp := c.Parameters[name]
+		for v, wantOK := range map[string]bool{"": true, sampleVersionID: true, strings.ToUpper(sampleVersionID): true,
+			"AWSPREVIOUS": false, sampleVersionID + "}}": false, ":AWSPREVIOUS:" + sampleVersionID: false} {
+			if err := vp.accepts(v); (err == nil) != wantOK {
+				errs = append(errs, fmt.Errorf("parameter %s: %q accepted %v (%v), want %v (a version ID or empty, nothing else inside the dynamic reference)", name, v, err == nil, err, wantOK))
+			}
+		}
+		if d, _ := scalar(vp.Default); d != "" {
+			errs = append(errs, fmt.Errorf("parameter %s: got default %v, want empty (no rotation going on)", name, vp.Default))
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -771,7 +1052,7 @@ func checkOutputs(c *cfnTemplate) error {
 		return err
 	}
 	var errs []error
-	for out, want := range map[string]string{"UserPoolId": poolID, "UserPoolClientId": clientID, "Region": "AWS::Region", "FunctionName": functionID} {
+	for out, want := range map[string]string{"UserPoolId": poolID, "UserPoolClientId": clientID, "Region": "AWS::Region", "FunctionName": functionID, "CodeKeySecret": codeKeySecretID} {
 		o, ok := c.Outputs[out]
 		if got, _ := ref(o.Value); !ok || got != want {
 			errs = append(errs, fmt.Errorf("output %s: got %v, want Ref %s", out, o.Value, want))

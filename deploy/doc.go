@@ -8,10 +8,15 @@
 //     only that pool may invoke it;
 //   - the app client allows custom authentication and refresh tokens only;
 //   - the function's role may publish SMS to phone numbers but not to topics,
-//     and write only to its own log group;
+//     write only to its own log group and use only the limiter's item
+//     actions on its table;
 //   - every variable of config.Names is a parameter mapped into the
 //     function's environment, with the code's default and no value the code
-//     would refuse, except the local-only PHONEPASS_DRY_RUN.
+//     would refuse, except the limiter's table and the code key (a secret
+//     the stack generates, passed as a dynamic reference) and the local-only
+//     PHONEPASS_DRY_RUN;
+//   - the user pool outlives the stack by default, its users cannot write
+//     their phone_number, and threat protection needs the Plus plan.
 //
 // The same checks run on copies of the template broken on purpose, each of
 // which must be caught. To check something new (a table, a variable), add a

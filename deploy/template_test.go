@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,6 +26,19 @@ type mutation struct {
 // replace returns an edit that replaces old, which must occur once, by new.
 func replace(old, new string) func(string) (string, error) {
 	return func(s string) (string, error) { return replaceOnce(s, old, new) }
+}
+
+// chain returns an edit that applies the edits in order.
+func chain(edits ...func(string) (string, error)) func(string) (string, error) {
+	return func(s string) (string, error) {
+		var err error
+		for _, e := range edits {
+			if s, err = e(s); err != nil {
+				return "", err
+			}
+		}
+		return s, nil
+	}
 }
 
 // mutations are the broken copies; loadAll transforms them with template.yaml.
@@ -60,10 +74,69 @@ var mutations = []mutation{
 	{"sender id pattern dropped", replace("    AllowedPattern: '([A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*)?'\n", ""), "parameter values"},
 	{"table without ttl", replace("        Enabled: true\n", "        Enabled: false\n"), "send-limit table"},
 	{"table key renamed", replace("      KeySchema:\n        - AttributeName: pk\n", "      KeySchema:\n        - AttributeName: id\n"), "send-limit table"},
-	{"table always on", replace("    Condition: RateLimitingEnabled\n    DeletionPolicy: Delete\n", "    DeletionPolicy: Delete\n"), "send-limit table"},
-	{"all dynamodb actions", replace("Action: dynamodb:UpdateItem", `Action: "dynamodb:*"`), "role"},
+	{"table made optional", replace("    Type: AWS::DynamoDB::Table\n", "    Type: AWS::DynamoDB::Table\n    Condition: HasPreviousCodeKey\n"), "send-limit table"},
+	{"all dynamodb actions", replace("                  - dynamodb:DeleteItem\n", "                  - \"dynamodb:*\"\n"), "role"},
+	{"scan allowed", replace("                  - dynamodb:DeleteItem\n", "                  - dynamodb:DeleteItem\n                  - dynamodb:Scan\n"), "role"},
+	{"delete not allowed", replace("                  - dynamodb:DeleteItem\n", ""), "role"},
 	{"every table", replace("Resource: !GetAtt RateLimitTable.Arn", `Resource: "*"`), "role"},
-	{"table not passed", replace("!If [RateLimitingEnabled, !Ref RateLimitTable, \"\"]", `""`), "config mapping"},
+	{"table not passed", replace("PHONEPASS_RATE_LIMIT_TABLE: !Ref RateLimitTable", `PHONEPASS_RATE_LIMIT_TABLE: ""`), "config mapping"},
+	{"guess lock not mapped", replace("          PHONEPASS_GUESS_LOCK_AFTER: !Ref GuessLockAfter\n", ""), "config mapping"},
+	{"cool-off in seconds", replace("!Sub ${GuessCoolOffMinutes}m", "!Sub ${GuessCoolOffMinutes}s"), "parameter values"},
+	{"lock above nist's 100", replace("    Default: \"100\"\n    AllowedPattern: '[1-9][0-9]?|100'\n", "    Default: \"100\"\n    AllowedPattern: '[1-9][0-9]{0,2}'\n"), "parameter values"},
+	{"code key as a parameter", chain(
+		replace("Parameters:\n", "Parameters:\n  CodeKey:\n    Type: String\n    NoEcho: true\n    Default: \"\"\n"),
+		replace("PHONEPASS_CODE_KEY: !Sub '{{resolve:secretsmanager:${CodeKeySecret}:SecretString}}'", "PHONEPASS_CODE_KEY: !Ref CodeKey")), "config mapping"},
+	{"code key from a secret named by hand", replace("PHONEPASS_CODE_KEY: !Sub '{{resolve:secretsmanager:${CodeKeySecret}:SecretString}}'",
+		"PHONEPASS_CODE_KEY: '{{resolve:secretsmanager:phonepass/code-key:SecretString}}'"), "config mapping"},
+	{"code key from another secret", chain(
+		replace("Resources:\n", "Resources:\n  OtherSecret:\n    Type: AWS::SecretsManager::Secret\n    Properties:\n      GenerateSecretString: {PasswordLength: 64}\n"),
+		replace("${CodeKeySecret}:SecretString}}'\n", "${OtherSecret}:SecretString}}'\n")), "config mapping"},
+	{"code key missing", replace("          PHONEPASS_CODE_KEY: !Sub '{{resolve:secretsmanager:${CodeKeySecret}:SecretString}}'\n", ""), "config mapping"},
+	{"previous key always resolved", replace("!If [HasPreviousCodeKey, !Sub '{{resolve:secretsmanager:${CodeKeySecret}:SecretString:::${CodeKeyPreviousVersion}}}', \"\"]",
+		"!Sub '{{resolve:secretsmanager:${CodeKeySecret}:SecretString:::${CodeKeyPreviousVersion}}}'"), "config mapping"},
+	{"previous key condition inverted", replace(`HasPreviousCodeKey: !Not [!Equals [!Ref CodeKeyPreviousVersion, ""]]`,
+		`HasPreviousCodeKey: !Equals [!Ref CodeKeyPreviousVersion, ""]`), "config mapping"},
+	{"previous key is the current one", replace("SecretString:::${CodeKeyPreviousVersion}}}', \"\"]", "SecretString}}', \"\"]"), "config mapping"},
+	{"secret written in the template", replace("      GenerateSecretString:\n        PasswordLength: 64\n        ExcludePunctuation: true\n",
+		"      SecretString: change-me-0123456789-0123456789-0123456789\n"), "code key secret"},
+	{"short generated key", replace("PasswordLength: 64", "PasswordLength: 16"), "code key secret"},
+	{"key as a json field", replace("        ExcludePunctuation: true\n",
+		"        ExcludePunctuation: true\n        SecretStringTemplate: '{}'\n        GenerateStringKey: key\n"), "code key secret"},
+	{"punctuation in the key", replace("ExcludePunctuation: true", "ExcludePunctuation: false"), "code key secret"},
+	{"version id unconstrained", replace("    AllowedPattern: '([0-9A-Za-z-]{32,64})?'\n", ""), "code key secret"},
+	{"pool deleted with the stack", replace("    DeletionPolicy: !Ref UserPoolDeletionPolicy\n", "    DeletionPolicy: Delete\n"), "user pool retention"},
+	{"pool replaced without a trace", replace("    UpdateReplacePolicy: !Ref UserPoolDeletionPolicy\n", "    UpdateReplacePolicy: Delete\n"), "user pool retention"},
+	{"pool deleted by default", replace("    Default: Retain\n", "    Default: Delete\n"), "user pool retention"},
+	{"no language extensions", replace("Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]", "Transform: AWS::Serverless-2016-10-31"), "user pool retention"},
+	{"admin-only sign-up fixed", replace("AllowAdminCreateUserOnly: !Ref AllowAdminCreateUserOnly", "AllowAdminCreateUserOnly: true"), "user pool"},
+	{"phone number required", replace("          AttributeDataType: String\n          Mutable: true\n", "          AttributeDataType: String\n          Mutable: true\n          Required: true\n"), "user pool"},
+	{"phone number immutable", replace("          AttributeDataType: String\n          Mutable: true\n", "          AttributeDataType: String\n          Mutable: false\n"), "user pool"},
+	{"cognito verifies number changes", replace("      AdminCreateUserConfig:\n",
+		"      UserAttributeUpdateSettings:\n        AttributesRequireVerificationBeforeUpdate: [phone_number]\n      AdminCreateUserConfig:\n"), "user pool"},
+	{"threat protection on by default", replace("    Default: \"OFF\"\n", "    Default: AUDIT\n"), "threat protection"},
+	{"threat protection without plus", func(s string) (string, error) {
+		return replaceOnce(s, "      - Assert: !Equals [!Ref UserPoolTier, PLUS]\n", "      - Assert: !Contains [[ESSENTIALS, PLUS], !Ref UserPoolTier]\n")
+	}, "threat protection"},
+	{"no plus rule", func(s string) (string, error) {
+		i, j := strings.Index(s, "\nRules:\n"), strings.Index(s, "\nConditions:\n")
+		if i < 0 || j < i {
+			return "", errors.New("Rules section not found")
+		}
+		return s[:i] + s[j:], nil
+	}, "threat protection"},
+	{"custom auth not protected", replace("          AdvancedSecurityAdditionalFlows:\n            CustomAuthMode: !Ref ThreatProtection\n", ""), "threat protection"},
+	{"phone number writable", replace("        - nickname\n", "        - nickname\n        - phone_number\n"), "app client"},
+	{"verified flag writable", replace("        - email\n", "        - email\n        - email_verified\n"), "app client"},
+	{"write attributes removed", func(s string) (string, error) {
+		i := strings.Index(s, "      WriteAttributes:\n")
+		j := strings.Index(s, "        - zoneinfo\n")
+		if i < 0 || j < i {
+			return "", errors.New("WriteAttributes list not found")
+		}
+		return s[:i] + s[j+len("        - zoneinfo\n"):], nil
+	}, "app client"},
+	{"refresh tokens for ten years", replace("    MaxValue: 90\n", "    MaxValue: 3650\n"), "app client"},
+	{"secret output missing", replace("    Value: !Ref CodeKeySecret\n", "    Value: !Ref PhonepassFunction\n"), "outputs"},
 	{"amplify config wrong key", replace(`"userPoolClientId":"${PhonepassUserPoolClient}"`, `"clientId":"${PhonepassUserPoolClient}"`), "outputs"},
 }
 
@@ -188,16 +261,21 @@ func TestSAMConfig(t *testing.T) {
 	}
 	flatten("", doc)
 	for key, want := range map[string]any{
-		"version":                                                   0.1,
-		"default.global.parameters.stack_name":                      "phonepass",
-		"default.deploy.parameters.capabilities":                    "CAPABILITY_IAM",
-		"default.deploy.parameters.resolve_s3":                      true,
-		"default.deploy.parameters.confirm_changeset":               true,
-		"default.local_invoke.parameters.parameter_overrides":       "RateLimiting=Disabled",
-		"default.local_start_lambda.parameters.parameter_overrides": "RateLimiting=Disabled",
+		"version":                                     0.1,
+		"default.global.parameters.stack_name":        "phonepass",
+		"default.deploy.parameters.capabilities":      "CAPABILITY_IAM",
+		"default.deploy.parameters.resolve_s3":        true,
+		"default.deploy.parameters.confirm_changeset": true,
 	} {
 		if got[key] != want {
 			t.Errorf("samconfig.toml %s: got %v, want %v", key, got[key], want)
+		}
+	}
+	// sam local runs the template as it is: a dry run needs no override, and
+	// one naming a parameter the template lacks (RateLimiting) misleads.
+	for key, v := range got {
+		if strings.HasSuffix(key, ".parameter_overrides") {
+			t.Errorf("samconfig.toml %s: got %v, want no parameter overrides", key, v)
 		}
 	}
 }

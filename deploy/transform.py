@@ -4,8 +4,10 @@
 Usage: python3 deploy/transform.py TEMPLATE...
 
 Prints one JSON array on standard output with an object per template, in
-order: {"template": <the CloudFormation template>} or {"error": "<why the
-transform failed>"}. It exits 2 on bad usage or a missing module, else 0.
+order: {"template": <the CloudFormation template>, "transforms": [<the
+template's own Transform list, which the output no longer has>]} or
+{"error": "<why the transform failed>"}. It exits 2 on bad usage or a
+missing module, else 0.
 
 It uses the preinstalled aws-sam-translator with no AWS access: the region
 comes from AWS_DEFAULT_REGION (us-east-1 if unset), managed policies resolve
@@ -77,9 +79,12 @@ def transform_file(path):
             template = yaml.load(f, Loader=CfnLoader)  # noqa: S506 - SafeLoader subclass
         if not isinstance(template, dict):
             return {"error": f"{path}: not a YAML mapping"}
+        transforms = template.get("Transform") or []
+        if isinstance(transforms, str):
+            transforms = [transforms]
         offline_code_uris(template)
         out = transform(template, {}, NoManagedPolicies(), passthrough_metadata=True)
-        return {"template": out}
+        return {"template": out, "transforms": transforms}
     except InvalidDocumentException as err:
         return {"error": f"{path}: " + "; ".join(str(c) for c in err.causes)}
     except (OSError, yaml.YAMLError, ValueError, KeyError, TypeError) as err:
