@@ -111,7 +111,11 @@ func run(ctx context.Context, args []string, lookup func(string) (string, bool),
 	if err != nil {
 		return err
 	}
-	cfg, err := config.Load(lookup)
+	codeKey, err := localpool.CodeKey(f.dataDir, f.inMemory)
+	if err != nil {
+		return err
+	}
+	cfg, err := config.LoadLocal(lookup, codeKey)
 	if err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
@@ -123,7 +127,7 @@ func run(ctx context.Context, args []string, lookup func(string) (string, bool),
 		invoker, err = lambdaInvoker(ctx, f.lambdaEndpoint, f.lambdaFunction)
 	} else {
 		var lim *ratelimit.Memory
-		if lim, err = ratelimit.NewMemory(cfg.RateLimit); err != nil {
+		if lim, err = ratelimit.NewMemory(cfg.Limits); err != nil {
 			return fmt.Errorf("rate limit: %w", err)
 		}
 		invoker, err = triggers.New(cfg.Triggers, outbox, log, triggers.WithLimiter(lim))
@@ -154,6 +158,7 @@ func run(ctx context.Context, args []string, lookup func(string) (string, bool),
 		InMemory:   f.inMemory,
 		SessionTTL: f.session,
 		Invoker:    invoker,
+		CodeKey:    codeKey,
 		Outbox:     outbox,
 		WebDir:     web,
 		Log:        log,

@@ -181,7 +181,6 @@ func TestSendLimit(t *testing.T) {
 	const phone = "+447700900555"
 	if _, err := client.SignUp(ctx, &cip.SignUpInput{
 		ClientId: aws.String(localpool.DefaultClientID), Username: aws.String(phone), Password: aws.String("Throw-away-1!"),
-		UserAttributes: []types.AttributeType{{Name: aws.String("phone_number"), Value: aws.String(phone)}},
 	}); err != nil {
 		t.Fatalf("sign up: %v", err)
 	}

@@ -169,7 +169,7 @@ func (s *Server) respondToAuthChallenge(ctx context.Context, body []byte) (any, 
 		if !u.Enabled {
 			return nil, notAuthorized("User is disabled.")
 		}
-	} else if name != sess.username {
+	} else if name != sess.username && name != s.unknownUsername(sess.username) {
 		return nil, notAuthorized(MsgIncorrect)
 	}
 
@@ -242,6 +242,9 @@ func (s *Server) nextRound(ctx context.Context, sess *authSession, u User, clien
 		params[k] = v
 	}
 	params["USERNAME"] = sess.username
+	if sess.notFound {
+		params["USERNAME"] = s.unknownUsername(sess.username)
+	}
 	sess.metadata, sess.private = cr.ChallengeMetadata, cr.PrivateChallengeParameters
 	id, err := s.keepSession(sess)
 	if err != nil {

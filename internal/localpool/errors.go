@@ -40,6 +40,9 @@ const (
 	MsgIncorrect      = "Incorrect username or password."
 	MsgSessionExpired = "Invalid session for the user, session is expired."
 	MsgUserNotExist   = "User does not exist."
+	// MsgUnauthorizedAttribute answers a client that writes an attribute
+	// outside its app client's WriteAttributes.
+	MsgUnauthorizedAttribute = "A client attempted to write unauthorized attribute"
 )
 
 func apiErr(typ, format string, args ...any) *APIError {

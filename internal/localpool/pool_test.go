@@ -37,6 +37,9 @@ func (c *testClock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
+// testCodeKey is the code key of the test pools.
+const testCodeKey = "localpool-test-key-0123456789abcdefghijk"
+
 // testPool is a started pool with an SDK client pointed at it.
 type testPool struct {
 	srv    *Server
@@ -56,7 +59,7 @@ type poolSetup struct {
 // configured from env (as config.Load reads it) and a test clock.
 func startPool(t *testing.T, setup poolSetup) *testPool {
 	t.Helper()
-	cfg, err := config.Load(func(k string) (string, bool) { v, ok := setup.env[k]; return v, ok })
+	cfg, err := config.LoadLocal(func(k string) (string, bool) { v, ok := setup.env[k]; return v, ok }, testCodeKey)
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}
@@ -73,7 +76,7 @@ func startPool(t *testing.T, setup poolSetup) *testPool {
 	}
 	hs := httptest.NewUnstartedServer(nil)
 	url := "http://" + hs.Listener.Addr().String()
-	srv, err := New(Options{BaseURL: url, DataDir: setup.dataDir, InMemory: setup.dataDir == "", Invoker: inv, Outbox: outbox, Now: clock.Now})
+	srv, err := New(Options{BaseURL: url, DataDir: setup.dataDir, InMemory: setup.dataDir == "", Invoker: inv, Outbox: outbox, Now: clock.Now, CodeKey: testCodeKey})
 	if err != nil {
 		t.Fatalf("new server: %v", err)
 	}
@@ -90,6 +93,8 @@ func startPool(t *testing.T, setup poolSetup) *testPool {
 }
 
 var codePattern = regexp.MustCompile(`\b(\d{4,10})\b`)
+
+var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 // code returns the code of the newest SMS to phone.
 func (p *testPool) code(t *testing.T, phone string) string {
@@ -108,9 +113,8 @@ func (p *testPool) code(t *testing.T, phone string) string {
 func (p *testPool) signUp(t *testing.T, phone string) string {
 	t.Helper()
 	out, err := p.client.SignUp(context.Background(), &cip.SignUpInput{
-		ClientId:       aws.String(DefaultClientID),
-		Username:       aws.String(phone),
-		UserAttributes: []types.AttributeType{{Name: aws.String("phone_number"), Value: aws.String(phone)}},
+		ClientId: aws.String(DefaultClientID),
+		Username: aws.String(phone),
 	})
 	if err != nil {
 		t.Fatalf("sign up %s: %v", phone, err)
@@ -466,8 +470,18 @@ func TestUnknownUser(t *testing.T) {
 			if err != nil {
 				t.Fatalf("initiate: %v", err)
 			}
-			if got := out.ChallengeParameters["USERNAME"]; got != "+447700900999" {
-				t.Fatalf("got USERNAME %q, want the name given", got)
+			// A known user's USERNAME is its UUID username: an unknown number
+			// gets one of the same form, the same each time.
+			got := out.ChallengeParameters["USERNAME"]
+			if !uuidPattern.MatchString(got) {
+				t.Fatalf("got USERNAME %q, want a UUID as a real user's", got)
+			}
+			again, err := p.client.InitiateAuth(context.Background(), &cip.InitiateAuthInput{
+				AuthFlow: types.AuthFlowTypeCustomAuth, ClientId: aws.String(DefaultClientID),
+				AuthParameters: map[string]string{"USERNAME": "+447700900999"},
+			})
+			if err != nil || again.ChallengeParameters["USERNAME"] != got {
+				t.Fatalf("second sign-in: got USERNAME %q (%v), want %q again, as a real user's stays", again.ChallengeParameters["USERNAME"], err, got)
 			}
 			if n := len(p.outbox.Messages()); n != 0 {
 				t.Fatalf("got %d SMS for an unknown user, want 0", n)
@@ -497,7 +511,8 @@ func TestSignUpErrors(t *testing.T) {
 		wantMsg  string
 	}{
 		{name: "not a phone number", username: "alice", wantType: TypeInvalidParameter, wantMsg: "Username should be a phone number."},
-		{name: "phone differs", username: "+447700900140", attrs: []types.AttributeType{{Name: aws.String("phone_number"), Value: aws.String("+447700900141")}}, wantType: TypeInvalidParameter, wantMsg: "same as the username"},
+		{name: "phone written by the client", username: "+447700900140", attrs: []types.AttributeType{{Name: aws.String("phone_number"), Value: aws.String("+447700900141")}}, wantType: TypeNotAuthorized, wantMsg: MsgUnauthorizedAttribute},
+		{name: "phone written as the username", username: "+447700900142", attrs: []types.AttributeType{{Name: aws.String("phone_number"), Value: aws.String("+447700900142")}}, wantType: TypeNotAuthorized, wantMsg: MsgUnauthorizedAttribute},
 		{name: "sub set", username: "+447700900140", attrs: []types.AttributeType{{Name: aws.String("sub"), Value: aws.String("x")}}, wantType: TypeInvalidParameter, wantMsg: "non-mutable"},
 		{name: "trigger refuses country", username: "+14155550100", wantType: TypeUserLambdaValidation, wantMsg: "PreSignUp failed with error phone numbers from this country are not accepted."},
 		{name: "exists", username: "+447700900150", wantType: TypeUsernameExists, wantMsg: "An account with the given phone_number already exists."},

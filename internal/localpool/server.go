@@ -49,6 +49,9 @@ type Options struct {
 	SessionTTL time.Duration
 	// Invoker runs the triggers. Required.
 	Invoker Invoker
+	// CodeKey keys the usernames the pool gives numbers with no account
+	// (see CodeKey); empty means a fresh random one.
+	CodeKey string
 	// Outbox, if not nil, is served at /_local/outbox.
 	Outbox *Outbox
 	// WebDir, if not empty, is served for GET requests, index.html for paths it lacks.
@@ -68,6 +71,8 @@ type Server struct {
 	tokens *tokenSigner
 	log    *zap.Logger
 	now    func() time.Time
+
+	usernameKey []byte
 
 	mu       sync.Mutex
 	sessions map[string]*authSession
@@ -93,6 +98,13 @@ func New(opts Options) (*Server, error) {
 	if opts.Log == nil {
 		opts.Log = zap.NewNop()
 	}
+	if opts.CodeKey == "" {
+		k, err := randomKey()
+		if err != nil {
+			return nil, err
+		}
+		opts.CodeKey = k
+	}
 	store, err := OpenStore(opts.DataDir, opts.InMemory)
 	if err != nil {
 		return nil, err
@@ -115,6 +127,8 @@ func New(opts Options) (*Server, error) {
 		log:      opts.Log,
 		now:      opts.Now,
 		sessions: map[string]*authSession{},
+
+		usernameKey: []byte(opts.CodeKey),
 	}, nil
 }
 

@@ -36,7 +36,7 @@ func attributeList(u User) []attributeType {
 }
 
 // readAttributes checks a client's attribute list and returns it as a map.
-// sub cannot be set; with admin, phone_number_verified can.
+// sub cannot be set; phone_number and phone_number_verified only with admin.
 func readAttributes(list []attributeType, admin bool) (map[string]string, error) {
 	if len(list) > maxAttributes {
 		return nil, invalidParam("at most %d attributes are allowed", maxAttributes)
@@ -52,6 +52,10 @@ func readAttributes(list []attributeType, admin bool) (map[string]string, error)
 			return nil, invalidParam("Cannot modify the non-mutable attribute %s", a.Name)
 		case (a.Name == AttrPhoneVerified || a.Name == "email_verified") && !admin:
 			return nil, invalidParam("Cannot modify %s: only an administrator can", a.Name)
+		case a.Name == AttrPhone && !admin:
+			// The app client's WriteAttributes leave phone_number out (template.yaml):
+			// the sign-up username sets it, and only an administrator may change it.
+			return nil, notAuthorized(MsgUnauthorizedAttribute)
 		}
 		out[a.Name] = a.Value
 	}

@@ -15,7 +15,7 @@ Amplify.configure({ Auth: { Cognito: { userPoolId: poolId, userPoolClientId: cli
 
 test('amplify: sign up, sign in by code, attributes, verified tokens, sign out', async () => {
   const phone = uniquePhone();
-  const up = await signUp({ username: phone, options: { userAttributes: { phone_number: phone } } });
+  const up = await signUp({ username: phone });
   assert.equal(up.isSignUpComplete, true, `signUp: got isSignUpComplete ${up.isSignUpComplete}, want true`);
   assert.equal(up.nextStep.signUpStep, 'DONE');
 
@@ -66,7 +66,7 @@ test('amplify: sign up, sign in by code, attributes, verified tokens, sign out',
 
 test('amplify: three wrong codes fail the sign-in', async () => {
   const phone = uniquePhone();
-  await signUp({ username: phone, options: { userAttributes: { phone_number: phone } } });
+  await signUp({ username: phone });
   await signIn({ username: phone, options: { authFlowType: 'CUSTOM_WITHOUT_SRP' } });
   const bad = wrong(await lastCode(phone));
   await confirmSignIn({ challengeResponse: bad });
@@ -80,9 +80,20 @@ test('amplify: three wrong codes fail the sign-in', async () => {
 
 test('amplify: signing up twice is refused', async () => {
   const phone = uniquePhone();
-  await signUp({ username: phone, options: { userAttributes: { phone_number: phone } } });
-  await assert.rejects(signUp({ username: phone, options: { userAttributes: { phone_number: phone } } }), (err) => {
+  await signUp({ username: phone });
+  await assert.rejects(signUp({ username: phone }), (err) => {
     assert.equal(err.name, 'UsernameExistsException');
+    return true;
+  });
+});
+
+// The app client may not write phone_number (WriteAttributes in
+// template.yaml): the username sets it, and only an administrator changes it.
+test('amplify: a client cannot write phone_number', async () => {
+  const phone = uniquePhone();
+  await assert.rejects(signUp({ username: phone, options: { userAttributes: { phone_number: uniquePhone() } } }), (err) => {
+    assert.equal(err.name, 'NotAuthorizedException');
+    assert.equal(err.message, 'A client attempted to write unauthorized attribute');
     return true;
   });
 });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CognitoUserPool, CognitoUser, AuthenticationDetails, CognitoUserAttribute,
+  CognitoUserPool, CognitoUser, AuthenticationDetails,
 } from 'amazon-cognito-identity-js';
 import {
   url, poolId, clientId, uniquePhone, lastCode, countSMS, wrong, verify,
@@ -13,7 +13,7 @@ const pool = new CognitoUserPool({ UserPoolId: poolId, ClientId: clientId, endpo
 
 function signUp(phone) {
   return new Promise((resolve, reject) => {
-    pool.signUp(phone, null, [new CognitoUserAttribute({ Name: 'phone_number', Value: phone })], [], (err, res) => (err ? reject(err) : resolve(res)));
+    pool.signUp(phone, null, [], [], (err, res) => (err ? reject(err) : resolve(res)));
   });
 }
 

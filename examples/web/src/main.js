@@ -69,11 +69,9 @@ async function signInOrSignUp(phone) {
   }
   setStatus('New number: creating your account…');
   try {
-    await signUp({
-      username: phone,
-      password: throwAwayPassword(),
-      options: { userAttributes: { phone_number: phone } },
-    });
+    // The username sets phone_number; the app client may not write it
+    // (WriteAttributes in template.yaml), so it is not sent as an attribute.
+    await signUp({ username: phone, password: throwAwayPassword() });
   } catch (err) {
     if (err.name !== 'UsernameExistsException') throw err; // signed up a moment ago
   }
