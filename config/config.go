@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/phonepass/phonepass/otp"
+	"github.com/phonepass/phonepass/phone"
 	"github.com/phonepass/phonepass/ratelimit"
 	"github.com/phonepass/phonepass/sms"
 	"github.com/phonepass/phonepass/triggers"
@@ -182,7 +183,7 @@ func load(lookup func(string) (string, bool), localKey string) (Config, error) {
 	t.ResendInterval = r.duration(EnvResendInterval, t.ResendInterval, 0, triggers.MaxResendInterval)
 	t.HideUnknownUsers = r.bool(EnvHideUnknownUsers, false)
 	if s := r.str(EnvAllowedCountryCodes); s != "" {
-		ccs, err := triggers.ParseCountryCodes(s)
+		ccs, err := phone.ParseCallingCodes(s)
 		r.check(EnvAllowedCountryCodes, err)
 		t.AllowedCountryCodes = ccs
 	}

@@ -859,7 +859,7 @@ var samples = map[string][]sample{
 	config.EnvSMSType: {{value: "Transactional"}, {value: "Promotional"}, {value: "transactional"},
 		{value: "", narrowed: "the parameter default says Transactional explicitly"}},
 	config.EnvSMSSenderID: {{value: ""}, {value: "Acme"}, {value: "ACME1234567"}, {value: "ACME12345678"}, {value: "12345"}, {value: "Ac me"}},
-	config.EnvSMSOriginationNumber: {{value: ""}, {value: "+12065550100"}, {value: "12065550100"}, {value: "+0123"},
+	config.EnvSMSOriginationNumber: {{value: ""}, {value: "+12065550100"}, {value: "12065550100"}, {value: "+0123"}, {value: "+123456"}, {value: "+6834002"},
 		{value: "+1234567890123456"}, {value: "+1 206 555 0100"}},
 	config.EnvSMSTimeout: {{value: "0"}, {value: "99"}, {value: "100"}, {value: "3000"}, {value: "3500"}, {value: "3501"}, {value: "4000"}, {value: "3s"}},
 	config.EnvLogLevel: {{value: "debug"}, {value: "info"}, {value: "warn"}, {value: "error"}, {value: "dpanic"}, {value: "fatal"},

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sns/types"
+	"github.com/phonepass/phonepass/phone"
 )
 
 // Publisher is the part of aws-sdk-go-v2's *sns.Client that SNS uses.
@@ -46,7 +47,6 @@ const DefaultTimeout = 3 * time.Second
 var (
 	senderIDPattern = regexp.MustCompile(`^[A-Za-z0-9]{1,11}$`)
 	hasLetter       = regexp.MustCompile(`[A-Za-z]`)
-	e164Pattern     = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
 )
 
 // Errors of SNSConfig.Validate, one for each setting; the error returned wraps one of them.
@@ -81,7 +81,7 @@ func (c SNSConfig) Validate() error {
 	if c.SenderID != "" && (!senderIDPattern.MatchString(c.SenderID) || !hasLetter.MatchString(c.SenderID)) {
 		return fmt.Errorf("%w: %q must be 1 to 11 letters or digits with at least one letter", ErrSenderID, c.SenderID)
 	}
-	if c.OriginationNumber != "" && !e164Pattern.MatchString(c.OriginationNumber) {
+	if c.OriginationNumber != "" && !phone.Valid(c.OriginationNumber) {
 		return fmt.Errorf("%w: %q is not in E.164 form", ErrOrigination, c.OriginationNumber)
 	}
 	if c.Timeout < 0 {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/phonepass/phonepass/otp"
+	"github.com/phonepass/phonepass/phone"
 )
 
 type (
@@ -184,7 +185,7 @@ func (h *Handler) createAuthChallenge(ctx context.Context, ev *createEvent, out 
 	}
 
 	public := ev.Response.PublicChallengeParameters
-	public[ParamPhone] = MaskPhone(to.phone)
+	public[ParamPhone] = phone.Mask(to.phone)
 	public[ParamCodeLength] = strconv.Itoa(h.cfg.CodeDigits)
 	public[ParamAttemptsLeft] = strconv.Itoa(max(h.cfg.MaxAttempts-wrong, 0))
 	wait, ok := h.cfg.resendWait(r, now)

@@ -3,10 +3,10 @@ package triggers
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/phonepass/phonepass/otp"
+	"github.com/phonepass/phonepass/phone"
 )
 
 // Config holds the sign-in rules. The zero value is not valid: start from
@@ -84,40 +84,11 @@ func (c Config) Validate() error {
 		return errors.New("no code key")
 	}
 	for _, cc := range c.AllowedCountryCodes {
-		if !isCallingCode(cc) {
+		if !phone.IsCallingCode(cc) {
 			return fmt.Errorf("country calling code %q must be 1 to 3 digits without a leading zero or +", cc)
 		}
 	}
 	return nil
-}
-
-// ParseCountryCodes reads a comma-separated list of country calling codes
-// such as "1,44,+49"; a leading + on each is allowed. Empty text gives nil.
-func ParseCountryCodes(s string) ([]string, error) {
-	if strings.TrimSpace(s) == "" {
-		return nil, nil
-	}
-	var out []string
-	for _, f := range strings.Split(s, ",") {
-		cc := strings.TrimPrefix(strings.TrimSpace(f), "+")
-		if !isCallingCode(cc) {
-			return nil, fmt.Errorf("%q is not a country calling code", strings.TrimSpace(f))
-		}
-		out = append(out, cc)
-	}
-	return out, nil
-}
-
-func isCallingCode(cc string) bool {
-	if len(cc) < 1 || len(cc) > 3 || cc[0] == '0' {
-		return false
-	}
-	for i := 0; i < len(cc); i++ {
-		if cc[i] < '0' || cc[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // errPhoneFormat and errCountry are the user-facing answers to a bad phone number.
@@ -126,55 +97,13 @@ var (
 	errCountry     = userErr("phone numbers from this country are not accepted")
 )
 
-// checkPhone returns nil if phone is strict E.164 and its country is allowed.
-func (c Config) checkPhone(phone string) error {
-	if !ValidE164(phone) {
+// checkPhone returns nil if number is strict E.164 and its country is allowed.
+func (c Config) checkPhone(number string) error {
+	if !phone.Valid(number) {
 		return errPhoneFormat
 	}
-	if len(c.AllowedCountryCodes) == 0 {
-		return nil
+	if !phone.HasCallingCode(number, c.AllowedCountryCodes) {
+		return errCountry
 	}
-	if c.Keys.IsZero() {
-		return errors.New("no code key")
-	}
-	for _, cc := range c.AllowedCountryCodes {
-		if strings.HasPrefix(phone[1:], cc) {
-			return nil
-		}
-	}
-	return errCountry
-}
-
-// ValidE164 reports whether phone is a strict E.164 number: "+", a non-zero
-// first digit, and 7 to 15 digits in all.
-func ValidE164(phone string) bool {
-	if len(phone) < 8 || len(phone) > 16 || phone[0] != '+' || phone[1] == '0' {
-		return false
-	}
-	for i := 1; i < len(phone); i++ {
-		if phone[i] < '0' || phone[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// MaskPhone hides all but the last four digits of a phone number, keeping a
-// leading "+": "+447700904455" becomes "+********4455". Text of four
-// characters or fewer is masked whole.
-func MaskPhone(phone string) string {
-	if phone == "" {
-		return ""
-	}
-	b := []byte(phone)
-	keep := len(b) - 4
-	for i := range b {
-		if i == 0 && b[i] == '+' {
-			continue
-		}
-		if i < keep || keep <= 0 {
-			b[i] = '*'
-		}
-	}
-	return string(b)
+	return nil
 }

@@ -34,9 +34,3 @@ func ExampleHandler_Invoke() {
 	// Output:
 	// "response":{"challengeName":"CUSTOM_CHALLENGE","issueTokens":false,"failAuthentication":false}}
 }
-
-// ExampleMaskPhone shows how phone numbers appear in logs and to the client.
-func ExampleMaskPhone() {
-	fmt.Println(triggers.MaskPhone("+447700904455"))
-	// Output: +********4455
-}

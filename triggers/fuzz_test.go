@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	phonerules "github.com/phonepass/phonepass/phone"
 	"github.com/phonepass/phonepass/triggers"
 )
 
@@ -58,7 +59,7 @@ func FuzzInvoke(f *testing.F) {
 	// their codes are valid and the verify and create paths run in full.
 	at := time.Date(2026, time.January, 15, 9, 30, 0, 0, time.UTC)
 	sender := triggers.SenderFunc(func(ctx context.Context, phone, code string) error {
-		if !triggers.ValidE164(phone) || len(code) != triggers.DefaultCodeDigits {
+		if !phonerules.Valid(phone) || len(code) != triggers.DefaultCodeDigits {
 			return errors.New("sender got a bad phone or code")
 		}
 		return nil

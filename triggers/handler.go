@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/phonepass/phonepass/phone"
 	"go.uber.org/zap"
 )
 
@@ -359,7 +360,7 @@ func (h *Handler) logInvocation(ctx context.Context, hd header, out outcome, err
 		zap.String("requestId", reqID),
 		zap.String("triggerSource", src),
 		zap.String("userPoolId", out.pool),
-		zap.String("phone", MaskPhone(out.phone)),
+		zap.String("phone", phone.Mask(out.phone)),
 		zap.String("outcome", result),
 		zap.Duration("duration", h.now().Sub(start)),
 	}

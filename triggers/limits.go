@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/phonepass/phonepass/phone"
 	"strconv"
 	"time"
 )
@@ -129,7 +130,7 @@ type unlockEvent struct {
 func (h *Handler) unlock(ctx context.Context, ev *unlockEvent, out *outcome) error {
 	out.phone = ev.Phone
 	ev.Unlocked = false
-	if !ValidE164(ev.Phone) {
+	if !phone.Valid(ev.Phone) {
 		return errPhoneFormat
 	}
 	if h.limiter == nil {

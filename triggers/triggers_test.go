@@ -252,44 +252,6 @@ func TestVerifyUnknownUserAlwaysWrong(t *testing.T) {
 	}
 }
 
-func TestMaskPhone(t *testing.T) {
-	tests := map[string]string{
-		"+447700904455": "+********4455",
-		"+12065550100":  "+*******0100",
-		"4455":          "****",
-		"+44":           "+**",
-		"":              "",
-		"abcdefgh":      "****efgh",
-	}
-	for in, want := range tests {
-		if got := triggers.MaskPhone(in); got != want {
-			t.Errorf("MaskPhone(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestParseCountryCodes(t *testing.T) {
-	tests := []struct {
-		in      string
-		want    []string
-		wantErr bool
-	}{
-		{"", nil, false},
-		{"1,44", []string{"1", "44"}, false},
-		{" +1 , +49 ", []string{"1", "49"}, false},
-		{"1,,44", nil, true},
-		{"0044", nil, true},
-		{"1234", nil, true},
-		{"uk", nil, true},
-	}
-	for _, tt := range tests {
-		got, err := triggers.ParseCountryCodes(tt.in)
-		if (err != nil) != tt.wantErr || strings.Join(got, ",") != strings.Join(tt.want, ",") {
-			t.Errorf("ParseCountryCodes(%q) = %v, %v; want %v, error %v", tt.in, got, err, tt.want, tt.wantErr)
-		}
-	}
-}
-
 func TestConfigValidate(t *testing.T) {
 	tests := []struct {
 		name   string

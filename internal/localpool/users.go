@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/phonepass/phonepass/triggers"
+	phonerules "github.com/phonepass/phonepass/phone"
 )
 
 // Limits on attributes, Cognito's.
@@ -65,7 +65,7 @@ func readAttributes(list []attributeType, admin bool) (map[string]string, error)
 // newUser makes a user with a generated username for phone (the username a
 // client gave) and the attributes it sent.
 func newUser(phone string, attrs map[string]string, now time.Time) (User, error) {
-	if !triggers.ValidE164(phone) {
+	if !phonerules.Valid(phone) {
 		return User{}, invalidParam("Username should be a phone number.")
 	}
 	if p, ok := attrs[AttrPhone]; ok && p != phone {

@@ -1,5 +1,16 @@
 // Phone numbers as people type them, turned into E.164 (+ country code and
-// number, at most 15 digits), which is what Cognito and phonepass accept.
+// number, 7 to 15 digits), which is what Cognito and phonepass accept. The
+// rule is the Lambda's (Go package phone): both run the test vectors in
+// phone/testdata/vectors.json.
+
+/** MIN_DIGITS and MAX_DIGITS bound an E.164 number's digits (phone.MinDigits, phone.MaxDigits). */
+export const MIN_DIGITS = 7;
+export const MAX_DIGITS = 15;
+
+/** isE164 reports whether number is strict E.164, as the Lambda's phone.Valid. */
+export function isE164(number) {
+  return typeof number === 'string' && new RegExp(`^\\+[1-9][0-9]{${MIN_DIGITS - 1},${MAX_DIGITS - 1}}$`).test(number);
+}
 
 /**
  * Countries offered in the picker: ISO code, name, calling code, and the
@@ -72,7 +83,7 @@ export function toE164(input, country) {
   if (digits.startsWith('0')) {
     return { error: 'A country code never starts with 0: check the number.' };
   }
-  if (digits.length < 8) return { error: 'That phone number is too short.' };
-  if (digits.length > 15) return { error: 'That phone number is too long.' };
+  if (digits.length < MIN_DIGITS) return { error: 'That phone number is too short.' };
+  if (digits.length > MAX_DIGITS) return { error: 'That phone number is too long.' };
   return { phone: '+' + digits };
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toE164, findCountry, guessCountry } from '../src/phone.js';
+import { readFileSync } from 'node:fs';
+import { toE164, findCountry, guessCountry, isE164 } from '../src/phone.js';
 
 test('toE164', async (t) => {
   const cases = [
@@ -42,6 +43,36 @@ test('guessCountry', async (t) => {
   for (const c of cases) {
     await t.test(c.name, () => {
       assert.equal(guessCountry(c.langs).iso, c.want);
+    });
+  }
+});
+
+// The Lambda's own test vectors (Go package phone): the page accepts and
+// refuses exactly what the Lambda does, and what it makes of typed input is
+// what the vectors say.
+const vectors = JSON.parse(readFileSync(new URL('../../../phone/testdata/vectors.json', import.meta.url), 'utf8'));
+
+test('shared vectors: E.164', async (t) => {
+  for (const number of vectors.valid) {
+    await t.test(`valid ${number}`, () => {
+      assert.equal(isE164(number), true);
+      assert.equal(toE164(number, findCountry('GB')).phone, number);
+    });
+  }
+  for (const { number, why } of vectors.invalid) {
+    await t.test(`invalid: ${why}`, () => assert.equal(isE164(number), false, `isE164(${JSON.stringify(number)})`));
+  }
+});
+
+test('shared vectors: typed input', async (t) => {
+  for (const c of vectors.typed) {
+    await t.test(`${c.country} ${JSON.stringify(c.input)}`, () => {
+      const got = toE164(c.input, findCountry(c.country));
+      if (c.error) assert.equal(got.error, c.error);
+      else {
+        assert.equal(got.phone, c.phone);
+        assert.equal(isE164(got.phone), true);
+      }
     });
   }
 });
