@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -47,7 +48,11 @@ func (k Keys) NewDigest(subject, code string, issuedAt time.Time) (Digest, error
 	if k.IsZero() {
 		return Digest{}, errNoKey
 	}
-	return newDigest(k.current, subject, code, issuedAt)
+	nonces := k.nonces
+	if nonces == nil {
+		nonces = rand.Reader
+	}
+	return newDigest(k.current, nonces, subject, code, issuedAt)
 }
 
 // NeverDigest returns a Digest of the same form as NewDigest's that no
@@ -62,12 +67,12 @@ func NeverDigest(digits int, issuedAt time.Time) (Digest, error) {
 	if _, err := rand.Read(throwaway); err != nil {
 		return Digest{}, fmt.Errorf("read key: %w", err)
 	}
-	return newDigest(throwaway, "", strings.Repeat("0", digits), issuedAt)
+	return newDigest(throwaway, rand.Reader, "", strings.Repeat("0", digits), issuedAt)
 }
 
-func newDigest(key []byte, subject, code string, issuedAt time.Time) (Digest, error) {
+func newDigest(key []byte, nonces io.Reader, subject, code string, issuedAt time.Time) (Digest, error) {
 	nonce := make([]byte, nonceLen)
-	if _, err := rand.Read(nonce); err != nil {
+	if _, err := io.ReadFull(nonces, nonce); err != nil {
 		return Digest{}, fmt.Errorf("read nonce: %w", err)
 	}
 	d := Digest{Nonce: nonce, Digits: len(code), IssuedAt: issuedAt.Truncate(time.Second).UTC()}

@@ -183,6 +183,18 @@ func TestDigestsOfOneCodeDiffer(t *testing.T) {
 	}
 }
 
+func TestWithNonces(t *testing.T) {
+	keys := mustKeys(t, testKey, "").WithNonces(bytes.NewReader(make([]byte, 2*nonceLen)))
+	a, _ := keys.NewDigest(subject, "123456", time.Unix(1_790_000_000, 0))
+	b, _ := keys.NewDigest(subject, "123456", time.Unix(1_790_000_000, 0))
+	if a.String() != b.String() || !keys.Matches(a, subject, "123456", a.IssuedAt, time.Minute) {
+		t.Errorf("got %s and %s, want one digest twice that matches its code", a, b)
+	}
+	if _, err := keys.NewDigest(subject, "123456", time.Unix(1_790_000_000, 0)); err == nil {
+		t.Error("an exhausted nonce source: got nil error, want one")
+	}
+}
+
 func TestDeriveSeparatesUses(t *testing.T) {
 	keys := mustKeys(t, testKey, "")
 	a, b := keys.Derive("ratelimit"), keys.Derive("localpool")

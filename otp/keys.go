@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 )
 
 // MinKeyLength is the shortest server secret NewKeys accepts: 32 characters,
@@ -31,6 +32,7 @@ var (
 type Keys struct {
 	current  []byte
 	previous []byte
+	nonces   io.Reader // nil: crypto/rand
 }
 
 // NewKeys returns Keys for the current secret and an optional previous one
@@ -51,6 +53,14 @@ func NewKeys(current, previous string) (Keys, error) {
 	}
 	k.previous = []byte(previous)
 	return k, nil
+}
+
+// WithNonces returns k drawing the nonces of new digests from r instead of
+// crypto/rand. It is meant for reproducible sample events and tests: a
+// predictable nonce makes two digests of one code alike, nothing more.
+func (k Keys) WithNonces(r io.Reader) Keys {
+	k.nonces = r
+	return k
 }
 
 // IsZero reports whether k holds no key.

@@ -78,7 +78,8 @@ func Generate(now time.Time) ([]Event, error) {
 	now = now.UTC().Truncate(time.Second)
 	g := &generator{}
 	cfg := triggers.DefaultConfig()
-	cfg.Keys = Keys()
+	// Nonces from a fixed stream, so that -update rewrites nothing unchanged.
+	cfg.Keys = Keys().WithNonces(&counter{})
 	h, err := triggers.New(cfg,
 		triggers.SenderFunc(func(context.Context, string, string) error { return nil }), nil,
 		triggers.WithClock(func() time.Time { return g.clock }),
@@ -351,6 +352,18 @@ func (g *generator) create(at time.Time, session []sessionEntry) (events.Cognito
 		return out, fmt.Errorf("create auth challenge round %d: no challenge metadata", len(session)+1)
 	}
 	return out, nil
+}
+
+// counter is an endless predictable byte stream: 0, 1, 2, ... 255, 0, ...
+type counter struct{ n byte }
+
+// Read fills p with the next bytes of the stream.
+func (c *counter) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = c.n
+		c.n++
+	}
+	return len(p), nil
 }
 
 // nonNil makes an empty session encode as [], as Cognito sends it.
