@@ -53,8 +53,8 @@ func TestBootstrapAttacks(t *testing.T) {
 		f, _ := deployed(t)
 		const phone = "+447700900201"
 		_, err := f.create(phone, "false", false)
-		if err == nil || err.ErrorMessage != "user not found" {
-			t.Errorf("got %v, want \"user not found\", as for an unknown number", err)
+		if err == nil || err.ErrorMessage != "[user_not_found] user not found" {
+			t.Errorf("got %v, want \"[user_not_found] user not found\", as for an unknown number", err)
 		}
 		if got := f.sms(phone); len(got) != 0 {
 			t.Errorf("got %d SMS to the unverified number, want none", len(got))
@@ -103,7 +103,7 @@ func TestBootstrapAttacks(t *testing.T) {
 				_, lerr := f.verify(phone, out, "000000")
 				if lerr != nil {
 					refusedAt = wrong + 1
-					if !strings.HasPrefix(lerr.ErrorMessage, "too many wrong codes for this phone number; try again in 15 minutes") {
+					if !strings.HasPrefix(lerr.ErrorMessage, "[cooling_off] too many wrong codes for this phone number; try again in 15 minutes") {
 						t.Fatalf("answer %d: got %v, want the cool-off", wrong+1, lerr)
 					}
 					break
@@ -115,7 +115,7 @@ func TestBootstrapAttacks(t *testing.T) {
 			t.Fatalf("got the first refusal at answer %d, want %d", refusedAt, ratelimit.DefaultCoolOffEvery+1)
 		}
 		sent := len(f.sms(phone))
-		if _, err := f.create(phone, "true", false); err == nil || !strings.HasPrefix(err.ErrorMessage, "too many wrong codes") || len(f.sms(phone)) != sent {
+		if _, err := f.create(phone, "true", false); err == nil || !strings.HasPrefix(err.ErrorMessage, "[cooling_off] too many wrong codes") || len(f.sms(phone)) != sent {
 			t.Errorf("a new sign-in in the cool-off: got %v and %d new SMS, want the cool-off and none", err, len(f.sms(phone))-sent)
 		}
 		f.checkTable(t, name, phone)
@@ -166,7 +166,7 @@ func TestBootstrapAttacks(t *testing.T) {
 			switch {
 			case i < 2 && err != nil:
 				t.Fatalf("%s: %v", phone, err)
-			case i == 2 && (err == nil || !strings.HasPrefix(err.ErrorMessage, "sign-in codes are temporarily unavailable; try again in ")):
+			case i == 2 && (err == nil || !strings.HasPrefix(err.ErrorMessage, "[pool_limited] sign-in codes are temporarily unavailable; try again in ")):
 				t.Fatalf("third number: got %v, want the pool's ceiling", err)
 			}
 		}

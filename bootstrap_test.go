@@ -107,8 +107,8 @@ var answers = map[string]answer{
 	"define-retry.json":             defineAnswer("challenge", "CUSTOM_CHALLENGE", false, false),
 	"define-correct.json":           defineAnswer("tokens", "", true, false),
 	"define-third-wrong.json":       defineAnswer("too-many-attempts", "", false, true),
-	"define-unknown-user.json":      {outcome: "unknown-user", err: "user not found"},
-	"define-unverified-phone.json":  {outcome: "unverified-phone", err: "user not found"},
+	"define-unknown-user.json":      {outcome: "unknown-user", err: "[user_not_found] user not found"},
+	"define-unverified-phone.json":  {outcome: "unverified-phone", err: "[user_not_found] user not found"},
 	"admin-unlock.json":             {outcome: "unlocked", fields: map[string]any{"unlocked": true, "phone": sampleevents.Phone}},
 	"define-password-verifier.json": defineAnswer("refused-session", "", false, true),
 	"create-first.json":             createAnswer("sent", "3", "30", 1, checkNewCode("PHONEPASS2 0 ")),
@@ -116,7 +116,7 @@ var answers = map[string]answer{
 	"create-resend.json":            createAnswer("resent", "3", "30", 1, checkNewCode("PHONEPASS2 1 ")),
 	"verify-right.json":             {outcome: "correct", fields: map[string]any{"response.answerCorrect": true}},
 	"verify-wrong.json":             {outcome: "wrong", fields: map[string]any{"response.answerCorrect": false}},
-	"unsupported-trigger.json":      {outcome: "error", err: `unsupported triggerSource "CustomMessage_SignUp"`},
+	"unsupported-trigger.json":      {outcome: "error", err: `[unsupported_trigger] unsupported triggerSource "CustomMessage_SignUp"`},
 }
 
 // checkNewCode checks a round with a new code: fresh metadata, a full
@@ -287,10 +287,10 @@ func testSampleEvents(t *testing.T, bin string) {
 		tests := []struct {
 			name, payload, want string
 		}{
-			{"not JSON", `hello`, "event is not a Cognito user pool trigger event: invalid JSON at byte 1"},
-			{"JSON array", `[1,2,3]`, "event is not a Cognito user pool trigger event: it is a JSON array, not an object"},
-			{"no triggerSource", `{"detail-type":"Scheduled Event","source":"aws.events"}`, "event is not a Cognito user pool trigger event: it has no triggerSource"},
-			{"unknown triggerSource", `{"version":"1","triggerSource":"PostConfirmation_ConfirmSignUp","request":{}}`, `unsupported triggerSource "PostConfirmation_ConfirmSignUp"`},
+			{"not JSON", `hello`, "[bad_event] event is not a Cognito user pool trigger event: invalid JSON at byte 1"},
+			{"JSON array", `[1,2,3]`, "[bad_event] event is not a Cognito user pool trigger event: it is a JSON array, not an object"},
+			{"no triggerSource", `{"detail-type":"Scheduled Event","source":"aws.events"}`, "[bad_event] event is not a Cognito user pool trigger event: it has no triggerSource"},
+			{"unknown triggerSource", `{"version":"1","triggerSource":"PostConfirmation_ConfirmSignUp","request":{}}`, `[unsupported_trigger] unsupported triggerSource "PostConfirmation_ConfirmSignUp"`},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {

@@ -126,8 +126,8 @@ func TestSetupSNSFailure(t *testing.T) {
 	}
 	start := time.Now()
 	_, err = h.Invoke(context.Background(), createEvent(t, "+447700900123"))
-	if err == nil || err.Error() != "could not send the code" {
-		t.Errorf("got error %v, want \"could not send the code\"", err)
+	if err == nil || err.Error() != "[send_failed] could not send the code" {
+		t.Errorf("got error %v, want \"[send_failed] could not send the code\"", err)
 	}
 	// Not a timing assertion of performance: the bound is the configured
 	// timeout, which must hold for Cognito's 5-second limit.
@@ -162,7 +162,7 @@ func TestSetupRateLimitOnMoto(t *testing.T) {
 		}
 	}
 	_, err = h.Invoke(ctx, createEvent(t, "+447700900777"))
-	if err == nil || !strings.HasPrefix(err.Error(), "too many codes requested for this phone number; try again in ") {
+	if err == nil || !strings.HasPrefix(err.Error(), "[rate_limited] too many codes requested for this phone number; try again in ") {
 		t.Errorf("sixth sign-in: got %v, want the rate-limit message", err)
 	}
 	if _, err := h.Invoke(ctx, createEvent(t, "+447700900778")); err != nil {
@@ -186,8 +186,8 @@ func TestSetupRateLimitUnreachable(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = h.Invoke(context.Background(), createEvent(t, "+447700900779"))
-	if err == nil || err.Error() != "could not send the code" {
-		t.Errorf("got %v, want \"could not send the code\"", err)
+	if err == nil || err.Error() != "[send_failed] could not send the code" {
+		t.Errorf("got %v, want \"[send_failed] could not send the code\"", err)
 	}
 	if sent := testenv.MotoSMS(t, moto); len(sent) != 0 {
 		t.Errorf("got %d SMS sent, want none when the limiter is unreachable", len(sent))

@@ -12,13 +12,6 @@ import (
 	"github.com/phonepass/phonepass/phone"
 )
 
-type (
-	preSignUpEvent = events.CognitoEventUserPoolsPreSignup
-	defineEvent    = events.CognitoEventUserPoolsDefineAuthChallenge
-	createEvent    = events.CognitoEventUserPoolsCreateAuthChallenge
-	verifyEvent    = events.CognitoEventUserPoolsVerifyAuthChallenge
-)
-
 // Public challenge parameters that CreateAuthChallenge gives the client.
 const (
 	// ParamPhone is the masked phone number the code went to, such as "+*******4455".
@@ -41,13 +34,6 @@ const (
 	attrPhoneVerified = "phone_number_verified"
 )
 
-// User-facing errors.
-var (
-	errUserNotFound = userErr("user not found")
-	errSendFailed   = userErr("could not send the code")
-	errNoPhone      = userErr("the user has no phone_number")
-)
-
 // generateCode draws a code from crypto/rand.
 func generateCode(digits int) (string, error) { return otp.Generate(digits) }
 
@@ -59,7 +45,7 @@ func generateCode(digits int) (string, error) { return otp.Generate(digits) }
 type recipient struct {
 	phone    string
 	eligible bool
-	why      string // the log outcome when not eligible
+	why      Outcome // the log outcome when not eligible
 }
 
 // recipientOf reads the recipient of a Define, Create or Verify event: for
@@ -67,9 +53,9 @@ type recipient struct {
 func recipientOf(userName string, attrs map[string]string, notFound bool) recipient {
 	switch {
 	case notFound:
-		return recipient{phone: userName, why: "unknown-user"}
+		return recipient{phone: userName, why: OutcomeUnknownUser}
 	case attrs[attrPhoneVerified] != "true":
-		return recipient{phone: attrs[attrPhone], why: "unverified-phone"}
+		return recipient{phone: attrs[attrPhone], why: OutcomeUnverifiedPhone}
 	}
 	return recipient{phone: attrs[attrPhone], eligible: true}
 }
@@ -79,24 +65,24 @@ func recipientOf(userName string, attrs map[string]string, notFound bool) recipi
 // it. Users from an external identity provider pass unchanged: phonepass does
 // not confirm or verify them, and they cannot sign in by code without a
 // verified phone number.
-func (h *Handler) preSignUp(ev *preSignUpEvent, out *outcome) error {
+func (h *Handler) preSignUp(_ context.Context, ev *preSignUpEvent, out *outcome) error {
 	out.pool = ev.UserPoolID
 	phone := ev.Request.UserAttributes[attrPhone]
 	out.phone = phone
 	ev.Response = events.CognitoEventUserPoolsPreSignupResponse{}
 	if ev.TriggerSource == SourcePreSignUpExternal {
-		out.result = "external-unchanged"
+		out.result = OutcomeExternalUnchanged
 		return nil
 	}
 	if phone == "" {
-		return userErr("phone_number is required")
+		return userErr(CodePhoneRequired, "phone_number is required")
 	}
 	if err := h.cfg.checkPhone(phone); err != nil {
 		return err
 	}
 	ev.Response.AutoConfirmUser = true
 	ev.Response.AutoVerifyPhone = true
-	out.result = "confirmed"
+	out.result = OutcomeConfirmed
 	return nil
 }
 
@@ -106,12 +92,12 @@ func (h *Handler) preSignUp(ev *preSignUpEvent, out *outcome) error {
 // phonepass's own CUSTOM_CHALLENGE. A user who may not receive codes gets
 // "user not found", or with HideUnknownUsers a challenge like anyone's that
 // can never succeed.
-func (h *Handler) defineAuthChallenge(ev *defineEvent, out *outcome) error {
+func (h *Handler) defineAuthChallenge(_ context.Context, ev *defineEvent, out *outcome) error {
 	out.pool = ev.UserPoolID
 	to := recipientOf(ev.UserName, ev.Request.UserAttributes, ev.Request.UserNotFound)
 	out.phone = to.phone
 	ev.Response = events.CognitoEventUserPoolsDefineAuthChallengeResponse{}
-	fail := func(result string, detail error) error {
+	fail := func(result Outcome, detail error) error {
 		ev.Response.FailAuthentication = true
 		out.result, out.detail = result, detail
 		return nil
@@ -122,22 +108,22 @@ func (h *Handler) defineAuthChallenge(ev *defineEvent, out *outcome) error {
 	}
 	rounds, wrong, err := h.cfg.tally(ev.Request.Session, ev.Request.ClientMetadata, h.now())
 	if err != nil {
-		return fail("refused-session", err)
+		return fail(OutcomeRefusedSession, err)
 	}
 	n := len(rounds)
 	switch {
 	case n == 0:
 	case ev.Request.Session[n-1].ChallengeResult && to.eligible:
 		ev.Response.IssueTokens = true
-		out.result = "tokens"
+		out.result = OutcomeTokens
 		return nil
 	case wrong >= h.cfg.MaxAttempts:
-		return fail("too-many-attempts", nil)
+		return fail(OutcomeTooManyAttempts, nil)
 	case n > h.cfg.MaxAttempts+h.cfg.MaxResends:
-		return fail("too-many-rounds", nil)
+		return fail(OutcomeTooManyRounds, nil)
 	}
 	ev.Response.ChallengeName = ChallengeName
-	out.result = "challenge"
+	out.result = OutcomeChallenge
 	return nil
 }
 
@@ -156,7 +142,7 @@ func (h *Handler) createAuthChallenge(ctx context.Context, ev *createEvent, out 
 		PrivateChallengeParameters: map[string]string{},
 	}
 	if req.ChallengeName != ChallengeName {
-		return userErr(fmt.Sprintf("unsupported challenge %q", truncate(req.ChallengeName)))
+		return userErrf(CodeUnsupportedChallenge, "unsupported challenge %q", truncate(req.ChallengeName))
 	}
 	if !to.eligible && !h.cfg.HideUnknownUsers {
 		out.result = to.why
@@ -166,7 +152,7 @@ func (h *Handler) createAuthChallenge(ctx context.Context, ev *createEvent, out 
 	rounds, wrong, err := h.cfg.tally(req.Session, req.ClientMetadata, now)
 	if err != nil {
 		out.detail = err
-		return userErr("invalid session")
+		return userErr(CodeInvalidSession, "invalid session")
 	}
 	var r round
 	fresh, resends := len(rounds) == 0, 0
@@ -181,7 +167,7 @@ func (h *Handler) createAuthChallenge(ctx context.Context, ev *createEvent, out 
 			return err
 		}
 	} else {
-		out.result = "reused"
+		out.result = OutcomeReused
 	}
 
 	public := ev.Response.PublicChallengeParameters
@@ -235,9 +221,9 @@ func (h *Handler) sendNew(ctx context.Context, userName string, to recipient, no
 		return round{}, errSendFailed
 	}
 	h.sendTimes.record(time.Since(start))
-	out.result = "sent"
+	out.result = OutcomeSent
 	if resends > 0 {
-		out.result = "resent"
+		out.result = OutcomeResent
 	}
 	return round{resends: resends, digest: d}, nil
 }
@@ -254,16 +240,16 @@ func (h *Handler) verifyAuthChallenge(ctx context.Context, ev *verifyEvent, out 
 	answer, isString := ev.Request.ChallengeAnswer.(string)
 	switch {
 	case wantsResend(ev.Request.ClientMetadata):
-		out.result = "resend-requested"
+		out.result = OutcomeResendRequested
 		return nil
 	case !isString:
-		out.result = "wrong"
+		out.result = OutcomeWrong
 		out.detail = errors.New("challenge answer is not a string")
 		return nil
 	}
 	d, err := otp.ParseDigest(ev.Request.PrivateChallengeParameters[privateDigest])
 	if err != nil {
-		out.result, out.detail = "wrong", fmt.Errorf("private challenge parameters: %w", err)
+		out.result, out.detail = OutcomeWrong, fmt.Errorf("private challenge parameters: %w", err)
 		return nil
 	}
 	now := h.now()
@@ -272,7 +258,7 @@ func (h *Handler) verifyAuthChallenge(ctx context.Context, ev *verifyEvent, out 
 	}
 	if h.cfg.Keys.Matches(d, ev.UserName, answer, now, h.cfg.CodeTTL) && to.eligible {
 		ev.Response.AnswerCorrect = true
-		out.result = "correct"
+		out.result = OutcomeCorrect
 		h.clearAnswers(ctx, to.phone, out)
 		return nil
 	}
@@ -280,16 +266,9 @@ func (h *Handler) verifyAuthChallenge(ctx context.Context, ev *verifyEvent, out 
 	case !to.eligible:
 		out.result = to.why
 	case d.Expired(now, h.cfg.CodeTTL):
-		out.result = "expired"
+		out.result = OutcomeExpired
 	default:
-		out.result = "wrong"
+		out.result = OutcomeWrong
 	}
 	return nil
-}
-
-func truncate(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "..."
-	}
-	return s
 }

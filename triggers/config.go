@@ -91,12 +91,6 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// errPhoneFormat and errCountry are the user-facing answers to a bad phone number.
-var (
-	errPhoneFormat = userErr("phone_number must be in E.164 form: + then country code and number, 7 to 15 digits, such as +447700900123")
-	errCountry     = userErr("phone numbers from this country are not accepted")
-)
-
 // checkPhone returns nil if number is strict E.164 and its country is allowed.
 func (c Config) checkPhone(number string) error {
 	if !phone.Valid(number) {

@@ -1,16 +1,18 @@
 package triggers
 
 import (
-	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 )
 
-// fastPathCases are events on which the fast path of dispatch could go
+// dispatchCases are events on which the scan of dispatch could guess
 // wrong: duplicate, null, escaped, nested or differently cased
 // triggerSource keys, and events that are not quite valid.
-var fastPathCases = []string{
+var dispatchCases = []string{
 	`{"triggerSource":"PreSignUp_SignUp","request":{"userAttributes":{"phone_number":"+447700900123"}}}`,
 	`{"triggerSource":"PreSignUp_SignUp","triggerSource":null}`,
 	`{"triggerSource":"PreSignUp_SignUp","TRIGGERSOURCE":null}`,
@@ -30,47 +32,65 @@ var fastPathCases = []string{
 	`{"triggerSource":"CreateAuthChallenge_Authentication","request":{"challengeName":"CUSTOM_CHALLENGE","userAttributes":{"phone_number":"+447700900123"}}}`,
 }
 
-// FuzzFastPath checks that dispatch answers every event exactly as
-// dispatchFull does: the same response, error, outcome and header. Its seeds
-// (the sample events and fastPathCases) run in every `go test`; fuzz it with
+// FuzzDispatch checks the one dispatch path: an event it answers is
+// answered by the trigger of the event's own triggerSource, as
+// encoding/json reads it, whatever the scan guessed; anything else gets a
+// user-facing error. Its seeds (the sample events and dispatchCases) run in
+// every `go test`; fuzz it with
 //
-//	go test -run '^$' -fuzz FuzzFastPath -fuzztime 60s ./triggers
-func FuzzFastPath(f *testing.F) {
+//	go test -run '^$' -fuzz FuzzDispatch -fuzztime 60s ./triggers
+func FuzzDispatch(f *testing.F) {
 	addSampleEvents(f)
-	for _, c := range fastPathCases {
+	for _, c := range dispatchCases {
 		f.Add([]byte(c))
 	}
-	// At the time the sample events were made, with a fixed code and salt
-	// source, both paths give byte-identical answers.
 	at := time.Date(2026, time.January, 15, 9, 30, 0, 0, time.UTC)
 	h, err := New(DevConfig(), SenderFunc(func(context.Context, string, string) error { return nil }), nil,
-		WithClock(func() time.Time { return at }), WithCodeSource(func(int) (string, error) { return "123456", nil }))
+		WithClock(func() time.Time { return at }), WithCodeSource(func(int) (string, error) { return "123456", nil }),
+		WithPause(func(context.Context, time.Duration) {}))
 	if err != nil {
 		f.Fatal(err)
 	}
-	msg := func(err error) string {
-		if err == nil {
-			return "<nil>"
-		}
-		return err.Error()
-	}
 	f.Fuzz(func(t *testing.T, payload []byte) {
-		var hdFast, hdFull header
-		var outFast, outFull outcome
-		fast, errFast := h.dispatch(context.Background(), payload, &hdFast, &outFast)
-		full, errFull := h.dispatchFull(context.Background(), payload, &hdFull, &outFull)
-		if msg(errFast) != msg(errFull) {
-			t.Fatalf("%q: got error %q, want %q as the full path says", payload, msg(errFast), msg(errFull))
+		var out outcome
+		resp, src, err := h.dispatch(context.Background(), payload, &out)
+		if err != nil {
+			var ue *UserError
+			if !errors.As(err, &ue) && !strings.HasPrefix(err.Error(), "encode response") {
+				t.Fatalf("%q: got error %v (%T), want a *UserError", payload, err, err)
+			}
+			return
 		}
-		// A new code's digest has a random salt: compare everything else.
-		if !bytes.Equal(fast, full) && (len(fast) != len(full) || !bytes.Contains(fast, []byte(`"digest"`))) {
-			t.Fatalf("%q: got response %s, want %s as the full path says", payload, fast, full)
+		// As the typed events hold it: a string, which a later null leaves as it is.
+		var hd struct {
+			TriggerSource string `json:"triggerSource"`
 		}
-		if outFast.result != outFull.result || msg(outFast.detail) != msg(outFull.detail) || outFast.phone != outFull.phone || outFast.pool != outFull.pool {
-			t.Fatalf("%q: got outcome %+v, want %+v", payload, outFast, outFull)
+		if jerr := json.Unmarshal(payload, &hd); jerr != nil || hd.TriggerSource != src {
+			t.Fatalf("%q: answered as %q, but encoding/json reads triggerSource %q (%v)", payload, src, hd.TriggerSource, jerr)
 		}
-		if (hdFast.TriggerSource == nil) != (hdFull.TriggerSource == nil) || (hdFast.TriggerSource != nil && *hdFast.TriggerSource != *hdFull.TriggerSource) {
-			t.Fatalf("%q: headers differ", payload)
+		if _, ok := routes[src]; !ok || len(resp) == 0 {
+			t.Fatalf("%q: answered for %q, which phonepass does not serve", payload, src)
 		}
 	})
+}
+
+// TestDispatchMismatch: where the scan and the typed decode disagree on the
+// triggerSource (a nested key, duplicate keys), the event is refused, never
+// run as the scan's guess.
+func TestDispatchMismatch(t *testing.T) {
+	h, err := New(DevConfig(), SenderFunc(func(context.Context, string, string) error { return nil }), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, payload := range []string{
+		`{"request":{"triggerSource":"PreSignUp_SignUp"},"triggerSource":"DefineAuthChallenge_Authentication"}`,
+		`{"triggerSource":"PreSignUp_SignUp","triggerSource":"DefineAuthChallenge_Authentication"}`,
+		`{"triggerSource":"PreSignUp_SignUp","TriggerSource":"DefineAuthChallenge_Authentication"}`,
+	} {
+		var out outcome
+		resp, _, err := h.dispatch(context.Background(), []byte(payload), &out)
+		if resp != nil || err == nil || !strings.HasPrefix(err.Error(), "[bad_event] event has two triggerSource values") {
+			t.Errorf("%s: got %s, %v; want the two values refused", payload, resp, err)
+		}
+	}
 }

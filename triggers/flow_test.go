@@ -160,8 +160,8 @@ func TestSignInLoop(t *testing.T) {
 		s := f.startUnknown(t, "+447700900999")
 		res, err := s.start()
 		var ue *triggers.UserError
-		if res != resError || !errors.As(err, &ue) || err.Error() != "user not found" {
-			t.Errorf("got %v, %v; want the user error \"user not found\"", res, err)
+		if res != resError || !errors.As(err, &ue) || err.Error() != "[user_not_found] user not found" {
+			t.Errorf("got %v, %v; want the user error \"[user_not_found] user not found\"", res, err)
 		}
 		if f.out.count() != 0 {
 			t.Errorf("got %d sends, want none", f.out.count())

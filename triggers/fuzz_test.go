@@ -46,7 +46,7 @@ var fuzzServed = []string{
 
 // FuzzInvoke checks that the dispatcher never panics, answers either a JSON
 // event of a trigger it serves or an error, and that every error is a short,
-// user-facing one, never "internal error". Its seed corpus, every file in
+// user-facing one, never "[internal] internal error". Its seed corpus, every file in
 // events/ and some garbage, runs in every `go test`; fuzz it with
 //
 //	go test -run '^$' -fuzz FuzzInvoke -fuzztime 30s ./triggers
@@ -77,7 +77,7 @@ func FuzzInvoke(f *testing.F) {
 				t.Errorf("got a response %q and an error %q, want only the error", resp, msg)
 			case !errors.As(err, &ue):
 				t.Errorf("error %q is a %T, want a *triggers.UserError", msg, err)
-			case msg == "internal error" || msg == "could not send the code":
+			case msg == "[internal] internal error" || msg == "[send_failed] could not send the code":
 				t.Errorf("got error %q for %q, want a clear answer about the event", msg, payload)
 			case len(msg) > 400:
 				t.Errorf("error is %d bytes long, want at most 400: %q", len(msg), msg)

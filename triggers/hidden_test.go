@@ -26,12 +26,12 @@ func TestCodesOnlyToVerifiedNumbers(t *testing.T) {
 				delete(s.attrs, "phone_number_verified")
 			}
 			res, err := s.start()
-			if res != resError || err == nil || err.Error() != "user not found" || f.out.count() != 0 {
-				t.Errorf("got %v, %v, %d SMS; want \"user not found\" and none, as for an unknown number", res, err, f.out.count())
+			if res != resError || err == nil || err.Error() != "[user_not_found] user not found" || f.out.count() != 0 {
+				t.Errorf("got %v, %v, %d SMS; want \"[user_not_found] user not found\" and none, as for an unknown number", res, err, f.out.count())
 			}
 			// Cognito may call Create even so: it sends nothing either.
 			if _, err := s.create(nil); err == nil || f.out.count() != 0 {
-				t.Errorf("create: got %v with %d SMS, want \"user not found\" and none", err, f.out.count())
+				t.Errorf("create: got %v with %d SMS, want \"[user_not_found] user not found\" and none", err, f.out.count())
 			}
 		})
 	}
@@ -111,7 +111,7 @@ func TestHiddenModeLooksTheSame(t *testing.T) {
 				_, err := signIn(f, phone).start()
 				errs = append(errs, errString(err))
 			}
-			want := append(slices.Repeat([]string{"<nil>"}, ratelimit.DefaultPerPhoneLimit), "too many codes requested for this phone number; try again in 15 minutes")
+			want := append(slices.Repeat([]string{"<nil>"}, ratelimit.DefaultPerPhoneLimit), "[rate_limited] too many codes requested for this phone number; try again in 15 minutes")
 			if !slices.Equal(errs, want) {
 				t.Errorf("%s: got %q, want %q", phone, errs, want)
 			}
@@ -135,7 +135,7 @@ func TestHiddenModeLooksTheSame(t *testing.T) {
 					}
 				}
 			}
-			if errString(last) != "too many wrong codes for this phone number; try again in 15 minutes" {
+			if errString(last) != "[cooling_off] too many wrong codes for this phone number; try again in 15 minutes" {
 				t.Errorf("%s: after 10 wrong answers got %v, want the cool-off", phone, last)
 			}
 		}

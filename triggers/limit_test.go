@@ -73,13 +73,13 @@ func TestLimiterConsultedBeforeEachSend(t *testing.T) {
 		sends    int
 	}{
 		{"allowed", false, nil, "", 1},
-		{"phone limit", false, refusal{wait: 12*time.Minute + time.Second}, "too many codes requested for this phone number; try again in 13 minutes", 0},
-		{"phone limit seconds", false, refusal{wait: 41 * time.Second}, "too many codes requested for this phone number; try again in 41 seconds", 0},
-		{"pool ceiling", false, refusal{wait: 20 * time.Second, pool: true}, "sign-in codes are temporarily unavailable; try again in 20 seconds", 0},
-		{"cool-off", false, refusal{wait: 14 * time.Minute, answers: true}, "too many wrong codes for this phone number; try again in 14 minutes", 0},
-		{"locked", false, refusal{answers: true}, "too many wrong codes for this phone number: it is locked until support unlocks it", 0},
-		{"refusal wrapped", false, errors.Join(refusal{wait: time.Minute, pool: true}, unreachable), "sign-in codes are temporarily unavailable; try again in 60 seconds", 0},
-		{"unreachable fails closed", false, unreachable, "could not send the code", 0},
+		{"phone limit", false, refusal{wait: 12*time.Minute + time.Second}, "[rate_limited] too many codes requested for this phone number; try again in 13 minutes", 0},
+		{"phone limit seconds", false, refusal{wait: 41 * time.Second}, "[rate_limited] too many codes requested for this phone number; try again in 41 seconds", 0},
+		{"pool ceiling", false, refusal{wait: 20 * time.Second, pool: true}, "[pool_limited] sign-in codes are temporarily unavailable; try again in 20 seconds", 0},
+		{"cool-off", false, refusal{wait: 14 * time.Minute, answers: true}, "[cooling_off] too many wrong codes for this phone number; try again in 14 minutes", 0},
+		{"locked", false, refusal{answers: true}, "[locked] too many wrong codes for this phone number: it is locked until support unlocks it", 0},
+		{"refusal wrapped", false, errors.Join(refusal{wait: time.Minute, pool: true}, unreachable), "[pool_limited] sign-in codes are temporarily unavailable; try again in 60 seconds", 0},
+		{"unreachable fails closed", false, unreachable, "[send_failed] could not send the code", 0},
 		{"unreachable fails open", true, unreachable, "", 1},
 	}
 	for _, tt := range tests {
@@ -134,9 +134,9 @@ func TestAnswerRefusedByGuessBudget(t *testing.T) {
 		name, want string
 		err        error
 	}{
-		{"cool-off", "too many wrong codes for this phone number; try again in 30 minutes", refusal{wait: 30 * time.Minute, answers: true}},
-		{"locked", "too many wrong codes for this phone number: it is locked until support unlocks it", refusal{answers: true}},
-		{"unreachable fails closed even when sends fail open", "could not check the code; try again", errors.New("timeout")},
+		{"cool-off", "[cooling_off] too many wrong codes for this phone number; try again in 30 minutes", refusal{wait: 30 * time.Minute, answers: true}},
+		{"locked", "[locked] too many wrong codes for this phone number: it is locked until support unlocks it", refusal{answers: true}},
+		{"unreachable fails closed even when sends fail open", "[check_failed] could not check the code; try again", errors.New("timeout")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -227,9 +227,9 @@ func TestUnlockRefusesBadInput(t *testing.T) {
 		name, payload, want string
 		limiter             bool
 	}{
-		{"not a number", `{"triggerSource":"PhonepassAdmin_Unlock","phone":"07700 900123"}`, "phone_number must be in E.164 form", true},
-		{"no number", `{"triggerSource":"PhonepassAdmin_Unlock"}`, "phone_number must be in E.164 form", true},
-		{"no limiter", `{"triggerSource":"PhonepassAdmin_Unlock","phone":"+447700900123"}`, "no limiter is configured", false},
+		{"not a number", `{"triggerSource":"PhonepassAdmin_Unlock","phone":"07700 900123"}`, "[phone_format] phone_number must be in E.164 form", true},
+		{"no number", `{"triggerSource":"PhonepassAdmin_Unlock"}`, "[phone_format] phone_number must be in E.164 form", true},
+		{"no limiter", `{"triggerSource":"PhonepassAdmin_Unlock","phone":"+447700900123"}`, "[no_limiter] no limiter is configured", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

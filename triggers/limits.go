@@ -36,22 +36,18 @@ type refusal interface {
 	WrongAnswers() bool
 }
 
-// errCheckFailed is the answer to an answer that could not be counted: it
-// is not checked (the guess budget fails closed).
-var errCheckFailed = userErr("could not check the code; try again")
-
 // refused returns the user's error and the log outcome for a refusal.
-func refused(r refusal) (error, string) {
+func refused(r refusal) (error, Outcome) {
 	wait := r.RetryAfter()
 	switch {
 	case r.PoolWide():
-		return userErr("sign-in codes are temporarily unavailable; try again in " + humanWait(wait)), "pool-limited"
+		return userErr(CodePoolLimited, "sign-in codes are temporarily unavailable; try again in "+humanWait(wait)), OutcomePoolLimited
 	case r.WrongAnswers() && wait == 0:
-		return userErr("too many wrong codes for this phone number: it is locked until support unlocks it"), "locked"
+		return userErr(CodeLocked, "too many wrong codes for this phone number: it is locked until support unlocks it"), OutcomeLocked
 	case r.WrongAnswers():
-		return userErr("too many wrong codes for this phone number; try again in " + humanWait(wait)), "cooling-off"
+		return userErr(CodeCoolingOff, "too many wrong codes for this phone number; try again in "+humanWait(wait)), OutcomeCoolingOff
 	}
-	return userErr("too many codes requested for this phone number; try again in " + humanWait(wait)), "rate-limited"
+	return userErr(CodeRateLimited, "too many codes requested for this phone number; try again in "+humanWait(wait)), OutcomeRateLimited
 }
 
 // takeSend asks the Limiter, if any, whether a code may be sent to phone.
@@ -89,7 +85,7 @@ func judge(err error, failOpen bool, what string, unavailable error, out *outcom
 		return nil
 	}
 	out.detail = fmt.Errorf("%s failed closed: %w", what, err)
-	out.result = "limiter-unavailable"
+	out.result = OutcomeLimiterDown
 	return unavailable
 }
 
@@ -134,12 +130,12 @@ func (h *Handler) unlock(ctx context.Context, ev *unlockEvent, out *outcome) err
 		return errPhoneFormat
 	}
 	if h.limiter == nil {
-		return userErr("no limiter is configured: there is nothing to unlock")
+		return userErr(CodeNoLimiter, "no limiter is configured: there is nothing to unlock")
 	}
 	if err := h.limiter.Clear(ctx, ev.Phone); err != nil {
 		return fmt.Errorf("unlock: %w", err)
 	}
 	ev.Unlocked = true
-	out.result = "unlocked"
+	out.result = OutcomeUnlocked
 	return nil
 }

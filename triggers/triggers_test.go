@@ -18,14 +18,14 @@ func TestDispatchRejects(t *testing.T) {
 	tests := []struct {
 		name, payload, want string
 	}{
-		{"not json", `hello`, "event is not a Cognito user pool trigger event: invalid JSON at byte 1"},
-		{"array", `[1,2]`, "event is not a Cognito user pool trigger event: it is a JSON array, not an object"},
-		{"null", `null`, "event is not a Cognito user pool trigger event: it has no triggerSource"},
-		{"no trigger source", `{"userName":"x"}`, "event is not a Cognito user pool trigger event: it has no triggerSource"},
-		{"trigger source not a string", `{"triggerSource":5}`, "event is not a Cognito user pool trigger event: field triggerSource is a JSON number, want string"},
-		{"unknown source", `{"triggerSource":"PostConfirmation_ConfirmSignUp"}`, `unsupported triggerSource "PostConfirmation_ConfirmSignUp"`},
-		{"sqs event", `{"Records":[{"eventSource":"aws:sqs"}]}`, "event is not a Cognito user pool trigger event: it has no triggerSource"},
-		{"bad request field", `{"triggerSource":"DefineAuthChallenge_Authentication","request":{"session":"x"}}`, "malformed Cognito event: field request.session is a JSON string, want []*events.CognitoEventUserPoolsChallengeResult"},
+		{"not json", `hello`, "[bad_event] event is not a Cognito user pool trigger event: invalid JSON at byte 1"},
+		{"array", `[1,2]`, "[bad_event] event is not a Cognito user pool trigger event: it is a JSON array, not an object"},
+		{"null", `null`, "[bad_event] event is not a Cognito user pool trigger event: it has no triggerSource"},
+		{"no trigger source", `{"userName":"x"}`, "[bad_event] event is not a Cognito user pool trigger event: it has no triggerSource"},
+		{"trigger source not a string", `{"triggerSource":5}`, "[bad_event] event is not a Cognito user pool trigger event: field triggerSource is a JSON number, want string"},
+		{"unknown source", `{"triggerSource":"PostConfirmation_ConfirmSignUp"}`, `[unsupported_trigger] unsupported triggerSource "PostConfirmation_ConfirmSignUp"`},
+		{"sqs event", `{"Records":[{"eventSource":"aws:sqs"}]}`, "[bad_event] event is not a Cognito user pool trigger event: it has no triggerSource"},
+		{"bad request field", `{"triggerSource":"DefineAuthChallenge_Authentication","request":{"session":"x"}}`, "[bad_event] malformed Cognito event: field request.session is a JSON string, want []*events.CognitoEventUserPoolsChallengeResult"},
 	}
 	f := newFixture(t, nil)
 	for _, tt := range tests {
@@ -50,13 +50,13 @@ func TestPreSignUp(t *testing.T) {
 		{"sign up", triggers.SourcePreSignUp, "+447700900123", nil, "", true},
 		{"admin create", triggers.SourcePreSignUpAdmin, "+12065550100", nil, "", true},
 		{"allowed country", triggers.SourcePreSignUp, "+447700900123", []string{"1", "44"}, "", true},
-		{"refused country", triggers.SourcePreSignUp, "+8821234567", []string{"1", "44"}, "phone numbers from this country are not accepted", false},
-		{"no phone", triggers.SourcePreSignUp, "", nil, "phone_number is required", false},
-		{"no plus", triggers.SourcePreSignUp, "447700900123", nil, "phone_number must be in E.164 form", false},
-		{"spaces", triggers.SourcePreSignUp, "+44 7700 900123", nil, "phone_number must be in E.164 form", false},
-		{"leading zero", triggers.SourcePreSignUp, "+0447700900123", nil, "phone_number must be in E.164 form", false},
-		{"sixteen digits", triggers.SourcePreSignUp, "+4477009001231234", nil, "phone_number must be in E.164 form", false},
-		{"too short", triggers.SourcePreSignUp, "+123456", nil, "phone_number must be in E.164 form", false},
+		{"refused country", triggers.SourcePreSignUp, "+8821234567", []string{"1", "44"}, "[country_not_accepted] phone numbers from this country are not accepted", false},
+		{"no phone", triggers.SourcePreSignUp, "", nil, "[phone_required] phone_number is required", false},
+		{"no plus", triggers.SourcePreSignUp, "447700900123", nil, "[phone_format] phone_number must be in E.164 form", false},
+		{"spaces", triggers.SourcePreSignUp, "+44 7700 900123", nil, "[phone_format] phone_number must be in E.164 form", false},
+		{"leading zero", triggers.SourcePreSignUp, "+0447700900123", nil, "[phone_format] phone_number must be in E.164 form", false},
+		{"sixteen digits", triggers.SourcePreSignUp, "+4477009001231234", nil, "[phone_format] phone_number must be in E.164 form", false},
+		{"too short", triggers.SourcePreSignUp, "+123456", nil, "[phone_format] phone_number must be in E.164 form", false},
 		{"external provider passes unconfirmed", triggers.SourcePreSignUpExternal, "", nil, "", false},
 	}
 	for _, tt := range tests {
@@ -143,12 +143,12 @@ func TestCreateAuthChallengeRefuses(t *testing.T) {
 		chall   string
 		want    string
 	}{
-		{"sms fails", nil, testPhone, errors.New("throttled"), triggers.ChallengeName, "could not send the code"},
-		{"country not allowed", func(c *triggers.Config) { c.AllowedCountryCodes = []string{"1"} }, testPhone, nil, triggers.ChallengeName, "phone numbers from this country are not accepted"},
-		{"no phone", nil, "", nil, triggers.ChallengeName, "the user has no phone_number"},
-		{"phone not e164", nil, "07700900123", nil, triggers.ChallengeName, "phone_number must be in E.164 form"},
-		{"phone not verified", nil, "", nil, triggers.ChallengeName, "user not found"},
-		{"other challenge", nil, testPhone, nil, "SMS_MFA", `unsupported challenge "SMS_MFA"`},
+		{"sms fails", nil, testPhone, errors.New("throttled"), triggers.ChallengeName, "[send_failed] could not send the code"},
+		{"country not allowed", func(c *triggers.Config) { c.AllowedCountryCodes = []string{"1"} }, testPhone, nil, triggers.ChallengeName, "[country_not_accepted] phone numbers from this country are not accepted"},
+		{"no phone", nil, "", nil, triggers.ChallengeName, "[no_phone] the user has no phone_number"},
+		{"phone not e164", nil, "07700900123", nil, triggers.ChallengeName, "[phone_format] phone_number must be in E.164 form"},
+		{"phone not verified", nil, "", nil, triggers.ChallengeName, "[user_not_found] user not found"},
+		{"other challenge", nil, testPhone, nil, "SMS_MFA", `[unsupported_challenge] unsupported challenge "SMS_MFA"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

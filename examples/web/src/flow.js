@@ -3,6 +3,8 @@
 // throw-away password that Cognito's sign-up demands. None of it imports
 // Amplify, so it is easy to read and to test.
 
+import { ERROR_TEXTS, errorCode, waitOf } from './errors.js';
+
 /** RESEND_METADATA is the client metadata that asks phonepass for a new code. */
 export const RESEND_METADATA = { phonepass_action: 'resend' };
 
@@ -41,42 +43,42 @@ export function throwAwayPassword() {
 
 /**
  * isUserNotFound reports whether err says the number has no account yet:
- * Cognito's UserNotFoundException, or phonepass's "user not found" trigger
- * error (UserLambdaValidationException).
+ * Cognito's UserNotFoundException, or phonepass's user_not_found error.
  */
 export function isUserNotFound(err) {
   if (!err) return false;
-  if (err.name === 'UserNotFoundException') return true;
-  return err.name === 'UserLambdaValidationException' && /user not found/i.test(err.message || '');
+  return err.name === 'UserNotFoundException' || errorCode(err.message) === 'user_not_found';
 }
 
 /**
  * describeError returns the sentence to show for err, and whether the user
- * must start again from the phone number (restart).
+ * must start again from the phone number (restart): phonepass's errors by
+ * their code (errors.js), Cognito's own by their name and message.
  */
 export function describeError(err) {
   const name = err?.name || '';
   const msg = err?.message || String(err);
-  if (isUserNotFound(err)) {
-    return { text: 'There is no account for this number.', restart: true };
+  const known = ERROR_TEXTS[errorCode(msg)];
+  if (known) {
+    const when = known.wait && waitOf(msg);
+    return { text: when ? `${known.text} Try again ${when}.` : known.text, restart: known.restart };
   }
-  if (/could not send the code/i.test(msg)) {
-    return { text: 'We could not send a text message to this number. Check the number and try again.', restart: true };
-  }
-  if (/not accepted/i.test(msg) && /countr/i.test(msg)) {
-    return { text: 'Phone numbers from this country cannot sign in here.', restart: true };
-  }
-  if (/E\.164|phone.?number/i.test(msg) && (name === 'UserLambdaValidationException' || name === 'InvalidParameterException')) {
-    return { text: 'That does not look like a valid phone number. Check the country and the number.', restart: true };
+  if (name === 'UserNotFoundException') {
+    return ERROR_TEXTS.user_not_found;
   }
   if (name === 'NotAuthorizedException') {
     if (/session/i.test(msg)) {
       return { text: 'This sign-in took too long and has expired. Enter your number again to get a new code.', restart: true };
     }
+    if (/disabled/i.test(msg)) {
+      return { text: 'This account is disabled. Contact support.', restart: true };
+    }
     if (/sign ?up is not permitted/i.test(msg)) {
       return { text: 'There is no account for this number, and this app does not take new sign-ups.', restart: true };
     }
-    return { text: 'Too many wrong codes. Enter your number again to get a new code.', restart: true };
+    if (/Incorrect username or password/i.test(msg)) {
+      return { text: 'Too many wrong codes. Enter your number again to get a new code.', restart: true };
+    }
   }
   if (name === 'SignInException' || name === 'ExpiredCodeException') {
     return { text: 'This sign-in has expired. Enter your number again to get a new code.', restart: true };
