@@ -15,8 +15,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
@@ -27,13 +25,8 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
-	"go.uber.org/zap"
-	"go.uber.org/zap/zapcore"
 
-	"github.com/phonepass/phonepass/config"
 	"github.com/phonepass/phonepass/internal/localpool"
-	"github.com/phonepass/phonepass/ratelimit"
-	"github.com/phonepass/phonepass/triggers"
 )
 
 // Environment variables that stand in for flags; a flag given wins.
@@ -111,31 +104,6 @@ func run(ctx context.Context, args []string, lookup func(string) (string, bool),
 	if err != nil {
 		return err
 	}
-	codeKey, err := localpool.CodeKey(f.dataDir, f.inMemory)
-	if err != nil {
-		return err
-	}
-	cfg, err := config.LoadLocal(lookup, codeKey)
-	if err != nil {
-		return fmt.Errorf("config: %w", err)
-	}
-	log := newLogger(stderr, cfg.LogLevel)
-	outbox := localpool.NewOutbox(stdout, cfg.SMS.Template.Render, 0)
-
-	var invoker localpool.Invoker
-	if f.lambdaEndpoint != "" {
-		invoker, err = lambdaInvoker(ctx, f.lambdaEndpoint, f.lambdaFunction)
-	} else {
-		var lim *ratelimit.Memory
-		if lim, err = ratelimit.NewMemory(cfg.Limits); err != nil {
-			return fmt.Errorf("rate limit: %w", err)
-		}
-		invoker, err = triggers.New(cfg.Triggers, outbox, log, triggers.WithLimiter(lim))
-	}
-	if err != nil {
-		return err
-	}
-
 	web := f.web
 	if web == "" {
 		if fi, err := os.Stat(defaultWebDir); err == nil && fi.IsDir() {
@@ -144,50 +112,48 @@ func run(ctx context.Context, args []string, lookup func(string) (string, bool),
 	} else if fi, err := os.Stat(web); err != nil || !fi.IsDir() {
 		return fmt.Errorf("--web %s is not a directory", web)
 	}
-
-	ln, err := net.Listen("tcp", f.addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+	var invoker func(localpool.Invoker) (localpool.Invoker, error)
+	if f.lambdaEndpoint != "" {
+		invoker = func(localpool.Invoker) (localpool.Invoker, error) {
+			return lambdaInvoker(ctx, f.lambdaEndpoint, f.lambdaFunction)
+		}
 	}
-	defer ln.Close()
-	srv, err := localpool.New(localpool.Options{
-		BaseURL:    "http://" + ln.Addr().String(),
-		PoolID:     f.poolID,
-		ClientID:   f.clientID,
+
+	pool, err := localpool.Start(localpool.StartOptions{
+		Addr:       f.addr,
+		Env:        lookup,
 		DataDir:    f.dataDir,
 		InMemory:   f.inMemory,
+		PoolID:     f.poolID,
+		ClientID:   f.clientID,
 		SessionTTL: f.session,
-		Invoker:    invoker,
-		CodeKey:    codeKey,
-		Outbox:     outbox,
 		WebDir:     web,
-		Log:        log,
+		LogOutput:  stderr,
+		SMSOutput:  stdout,
+		Invoker:    invoker,
+		BeforeServe: func(pool *localpool.Local) error {
+			if err := pool.Server.WriteBanner(stdout); err != nil {
+				return err
+			}
+			if f.lambdaEndpoint != "" {
+				fmt.Fprintf(stdout, "triggers: Lambda function %s at %s (SMS are printed by the function)\n\n", f.lambdaFunction, f.lambdaEndpoint)
+			}
+			return nil
+		},
 	})
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
-	if err := srv.WriteBanner(stdout); err != nil {
-		return err
-	}
-	if f.lambdaEndpoint != "" {
-		fmt.Fprintf(stdout, "triggers: Lambda function %s at %s (SMS are printed by the function)\n\n", f.lambdaFunction, f.lambdaEndpoint)
-	}
 
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
 	select {
-	case err := <-errc:
+	case err := <-pool.Err():
+		pool.Close()
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := hs.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	return nil
+	return pool.Shutdown(shutdownCtx)
 }
 
 // lambdaInvoker returns an Invoker for function at endpoint. Without AWS
@@ -209,11 +175,4 @@ func lambdaInvoker(ctx context.Context, endpoint, function string) (localpool.In
 		o.RetryMaxAttempts = 1
 	})
 	return localpool.NewLambdaInvoker(client, function)
-}
-
-// newLogger returns a console logger for the terminal.
-func newLogger(w io.Writer, level zapcore.Level) *zap.Logger {
-	enc := zap.NewDevelopmentEncoderConfig()
-	enc.EncodeTime = zapcore.TimeEncoderOfLayout("15:04:05")
-	return zap.New(zapcore.NewCore(zapcore.NewConsoleEncoder(enc), zapcore.Lock(zapcore.AddSync(w)), level))
 }

@@ -198,7 +198,7 @@ func TestSendLimit(t *testing.T) {
 	}
 	err := start()
 	var lve *types.UserLambdaValidationException
-	want := regexp.MustCompile(`^CreateAuthChallenge failed with error too many codes requested for this phone number; try again in \d+ (minutes|seconds)\.$`)
+	want := regexp.MustCompile(`^CreateAuthChallenge failed with error \[rate_limited\] too many codes requested for this phone number; try again in \d+ (minutes|seconds)\.$`)
 	if !errors.As(err, &lve) || !want.MatchString(aws.ToString(lve.Message)) {
 		t.Fatalf("sixth sign-in: got %v, want UserLambdaValidationException matching %s", err, want)
 	}

@@ -1,9 +1,18 @@
+// Auth: InitiateAuth and RespondToAuthChallenge, the custom-authentication
+// loop through the Define, Create and Verify triggers, and the sessions kept
+// between its rounds.
+
 package localpool
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"time"
+
+	"github.com/phonepass/phonepass/internal/cognitoevent"
+	"github.com/phonepass/phonepass/triggers"
 )
 
 // Auth flows and the challenge the pool serves.
@@ -23,7 +32,7 @@ type authSession struct {
 	username  string // the user's username; the given name for an unknown user
 	clientID  string
 	notFound  bool
-	rounds    []sessionEntry
+	rounds    []cognitoevent.SessionEntry
 	metadata  string            // challenge metadata of the waiting challenge
 	private   map[string]string // its private challenge parameters
 	expires   time.Time
@@ -37,14 +46,6 @@ type initiateAuthInput struct {
 	ClientMetadata map[string]string `json:"ClientMetadata"`
 }
 
-type authResult struct {
-	AccessToken  string `json:"AccessToken"`
-	ExpiresIn    int    `json:"ExpiresIn"`
-	IDToken      string `json:"IdToken"`
-	RefreshToken string `json:"RefreshToken,omitempty"`
-	TokenType    string `json:"TokenType"`
-}
-
 // authOutput is the answer of InitiateAuth and RespondToAuthChallenge:
 // either a challenge or tokens.
 type authOutput struct {
@@ -52,16 +53,6 @@ type authOutput struct {
 	ChallengeParameters  map[string]string `json:"ChallengeParameters,omitempty"`
 	Session              string            `json:"Session,omitempty"`
 	AuthenticationResult *authResult       `json:"AuthenticationResult,omitempty"`
-}
-
-func (s *Server) checkClient(id string) error {
-	if id == "" {
-		return missing("clientId")
-	}
-	if id != s.opts.ClientID {
-		return apiErr(TypeResourceNotFound, "User pool client %s does not exist.", truncate(id, 128))
-	}
-	return nil
 }
 
 func (s *Server) initiateAuth(ctx context.Context, body []byte) (any, error) {
@@ -183,17 +174,18 @@ func (s *Server) respondToAuthChallenge(ctx context.Context, body []byte) (any, 
 		req["clientMetadata"] = in.ClientMetadata
 	}
 	var vr verifyResponse
-	if err := s.invoke(ctx, triggerVerify, s.newEvent(sourceVerify, sess.username, sess.clientID, req), &vr); err != nil {
+	if err := s.invoke(ctx, triggerVerify, s.newEvent(triggers.SourceVerifyChallengeAnswer, sess.username, sess.clientID, req), &vr); err != nil {
 		return nil, err
 	}
-	sess.rounds = append(sess.rounds, sessionEntry{ChallengeName: challengeCustom, ChallengeResult: vr.AnswerCorrect, ChallengeMetadata: sess.metadata})
+	metadata := sess.metadata
+	sess.rounds = append(sess.rounds, cognitoevent.SessionEntry{ChallengeName: challengeCustom, ChallengeResult: vr.AnswerCorrect, ChallengeMetadata: &metadata})
 	return s.nextRound(ctx, sess, u, in.ClientMetadata)
 }
 
 // nextRound asks DefineAuthChallenge what comes next and either issues
 // tokens, fails, or creates the next challenge and keeps the session.
 func (s *Server) nextRound(ctx context.Context, sess *authSession, u User, clientMetadata map[string]string) (any, error) {
-	session := make([]sessionEntry, len(sess.rounds))
+	session := make([]cognitoevent.SessionEntry, len(sess.rounds))
 	copy(session, sess.rounds)
 	req := map[string]any{
 		"userAttributes": attributesOrEmpty(u, sess.notFound),
@@ -204,7 +196,7 @@ func (s *Server) nextRound(ctx context.Context, sess *authSession, u User, clien
 		req["clientMetadata"] = clientMetadata
 	}
 	var dr defineResponse
-	if err := s.invoke(ctx, triggerDefine, s.newEvent(sourceDefine, sess.username, sess.clientID, req), &dr); err != nil {
+	if err := s.invoke(ctx, triggerDefine, s.newEvent(triggers.SourceDefineAuthChallenge, sess.username, sess.clientID, req), &dr); err != nil {
 		return nil, err
 	}
 	switch {
@@ -234,7 +226,7 @@ func (s *Server) nextRound(ctx context.Context, sess *authSession, u User, clien
 		req["clientMetadata"] = clientMetadata
 	}
 	var cr createResponse
-	if err := s.invoke(ctx, triggerCreate, s.newEvent(sourceCreate, sess.username, sess.clientID, req), &cr); err != nil {
+	if err := s.invoke(ctx, triggerCreate, s.newEvent(triggers.SourceCreateAuthChallenge, sess.username, sess.clientID, req), &cr); err != nil {
 		return nil, err
 	}
 	params := make(map[string]string, len(cr.PublicChallengeParameters)+1)
@@ -251,60 +243,6 @@ func (s *Server) nextRound(ctx context.Context, sess *authSession, u User, clien
 		return nil, err
 	}
 	return authOutput{ChallengeName: challengeCustom, ChallengeParameters: params, Session: id}, nil
-}
-
-// signIn makes a new refresh token and the ID and access tokens for u.
-func (s *Server) signIn(u User, clientID string) (*authResult, error) {
-	now := s.now()
-	origin := newUUID()
-	refresh, hash := newRefreshToken()
-	rec := refreshRecord{TokenHash: hash, Username: u.Username, ClientID: clientID, AuthTime: now, Expires: now.Add(RefreshTokenTTL)}
-	if err := s.store.PutRefresh(origin, rec); err != nil {
-		return nil, err
-	}
-	ts, err := s.tokens.issue(u, clientID, origin, now, now)
-	if err != nil {
-		return nil, err
-	}
-	return &authResult{AccessToken: ts.AccessToken, IDToken: ts.IDToken, RefreshToken: refresh, ExpiresIn: int(AccessTokenTTL.Seconds()), TokenType: "Bearer"}, nil
-}
-
-// refresh serves REFRESH_TOKEN_AUTH: new ID and access tokens with the same
-// origin_jti and auth_time, no new refresh token.
-func (s *Server) refresh(in initiateAuthInput) (any, error) {
-	token := in.AuthParameters["REFRESH_TOKEN"]
-	if token == "" {
-		return nil, invalidParam("Missing required parameter REFRESH_TOKEN")
-	}
-	origin, rec, err := s.store.RefreshByToken(hashToken(token))
-	if errors.Is(err, errNotFound) || (err == nil && rec.ClientID != in.ClientID) {
-		return nil, notAuthorized("Invalid Refresh Token")
-	}
-	if err != nil {
-		return nil, err
-	}
-	now := s.now()
-	switch {
-	case rec.Revoked:
-		return nil, notAuthorized("Refresh Token has been revoked")
-	case !now.Before(rec.Expires):
-		return nil, notAuthorized("Refresh Token has expired")
-	}
-	u, err := s.store.FindUser(rec.Username)
-	if errors.Is(err, errNotFound) {
-		return nil, notAuthorized("Refresh Token has been revoked")
-	}
-	if err != nil {
-		return nil, err
-	}
-	if !u.Enabled {
-		return nil, notAuthorized("User is disabled.")
-	}
-	ts, err := s.tokens.issue(u, rec.ClientID, origin, rec.AuthTime, now)
-	if err != nil {
-		return nil, err
-	}
-	return authOutput{AuthenticationResult: &authResult{AccessToken: ts.AccessToken, IDToken: ts.IDToken, ExpiresIn: int(AccessTokenTTL.Seconds()), TokenType: "Bearer"}}, nil
 }
 
 // keepSession stores sess under a new session string for SessionTTL.
@@ -353,4 +291,11 @@ func nonNil(m map[string]string) map[string]string {
 		return map[string]string{}
 	}
 	return m
+}
+
+// newSessionID returns an opaque auth session string.
+func newSessionID() string {
+	b := make([]byte, 96)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
 }

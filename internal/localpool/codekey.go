@@ -72,9 +72,5 @@ func (s *Server) unknownUsername(name string) string {
 	m := hmac.New(sha256.New, s.usernameKey)
 	m.Write([]byte("localpool-username\x00"))
 	m.Write([]byte(name))
-	b := m.Sum(nil)[:16]
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b)
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+	return formatUUID(m.Sum(nil)[:16])
 }

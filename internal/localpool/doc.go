@@ -22,4 +22,13 @@
 // SMS never leave the machine: Outbox is a triggers.Sender that prints each
 // message on the terminal and keeps it for GET /_local/outbox, which answers
 // loopback clients only.
+//
+// Start runs the whole of it in-process as cmd/localpool runs it: the code
+// key, the triggers configured from PHONEPASS_* variables with the in-memory
+// send limiter, an Outbox, a Server and its HTTP listener. The package is
+// laid out one job a file: server.go (Options, Server), http.go (routing and
+// the action table), auth.go (InitiateAuth, RespondToAuthChallenge),
+// tokens.go (JWTs and refresh tokens), users.go (the User model and
+// attribute rules), selfservice.go and admin.go (the other actions),
+// events.go (trigger events and invocation), store.go (the database).
 package localpool

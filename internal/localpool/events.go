@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+
+	"github.com/phonepass/phonepass/internal/cognitoevent"
 )
 
 // Invoker runs a trigger: it takes the raw Cognito event and returns the
@@ -31,46 +33,16 @@ func (e *InvokeError) Unwrap() error { return e.Err }
 // TriggerTimeout bounds one trigger invocation, as Cognito does.
 const TriggerTimeout = 5 * time.Second
 
-// Trigger names as they appear in Cognito's error messages, and trigger sources.
+// Trigger names as they appear in Cognito's error messages.
 const (
 	triggerPreSignUp = "PreSignUp"
 	triggerDefine    = "DefineAuthChallenge"
 	triggerCreate    = "CreateAuthChallenge"
 	triggerVerify    = "VerifyAuthChallengeResponse"
-
-	sourcePreSignUp      = "PreSignUp_SignUp"
-	sourcePreSignUpAdmin = "PreSignUp_AdminCreateUser"
-	sourceDefine         = "DefineAuthChallenge_Authentication"
-	sourceCreate         = "CreateAuthChallenge_Authentication"
-	sourceVerify         = "VerifyAuthChallengeResponse_Authentication"
 )
 
-// awsSDKVersion is what Cognito puts in callerContext.awsSdkVersion.
-const awsSDKVersion = "aws-sdk-unknown-unknown"
-
-// event is a Cognito user pool trigger event.
-type event struct {
-	Version       string         `json:"version"`
-	TriggerSource string         `json:"triggerSource"`
-	Region        string         `json:"region"`
-	UserPoolID    string         `json:"userPoolId"`
-	UserName      string         `json:"userName"`
-	CallerContext callerContext  `json:"callerContext"`
-	Request       map[string]any `json:"request"`
-	Response      map[string]any `json:"response"`
-}
-
-type callerContext struct {
-	AWSSDKVersion string `json:"awsSdkVersion"`
-	ClientID      string `json:"clientId"`
-}
-
-// sessionEntry is one answered round, as it appears in request.session.
-type sessionEntry struct {
-	ChallengeName     string `json:"challengeName"`
-	ChallengeResult   bool   `json:"challengeResult"`
-	ChallengeMetadata string `json:"challengeMetadata"`
-}
+// event is a Cognito user pool trigger event as the pool builds it.
+type event = cognitoevent.Event[map[string]any, map[string]any]
 
 // Responses of the triggers, as the pool reads them.
 type (
@@ -94,18 +66,12 @@ type (
 	}
 )
 
-// newEvent returns an event with the header Cognito sets.
+// newEvent returns an event with the header Cognito sets, request and an
+// empty response.
 func (s *Server) newEvent(source, userName, clientID string, request map[string]any) event {
-	return event{
-		Version:       "1",
-		TriggerSource: source,
-		Region:        s.region,
-		UserPoolID:    s.opts.PoolID,
-		UserName:      userName,
-		CallerContext: callerContext{AWSSDKVersion: awsSDKVersion, ClientID: clientID},
-		Request:       request,
-		Response:      map[string]any{},
-	}
+	ev := cognitoevent.New[map[string]any, map[string]any](source, s.region, s.opts.PoolID, userName, clientID)
+	ev.Request, ev.Response = request, map[string]any{}
+	return ev
 }
 
 // eventAttributes returns the userAttributes of an event for u: every

@@ -6,27 +6,17 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/phonepass/phonepass/internal/cognitoevent"
 	"github.com/phonepass/phonepass/triggers"
 )
 
 // recorded is what the events test reads of each event the pool built.
-type recorded struct {
-	Version       string `json:"version"`
-	TriggerSource string `json:"triggerSource"`
-	Region        string `json:"region"`
-	UserPoolID    string `json:"userPoolId"`
-	UserName      string `json:"userName"`
-	CallerContext struct {
-		AWSSDKVersion string `json:"awsSdkVersion"`
-		ClientID      string `json:"clientId"`
-	} `json:"callerContext"`
-	Request map[string]json.RawMessage `json:"request"`
-}
+type recorded = cognitoevent.Event[map[string]json.RawMessage, json.RawMessage]
 
 func TestEventsAreBuiltAsCognitoBuildsThem(t *testing.T) {
 	var mu sync.Mutex
 	var events []recorded
-	p := startPool(t, poolSetup{invoker: func(h *triggers.Handler) Invoker {
+	p := startPool(t, poolSetup{invoker: func(h Invoker) Invoker {
 		return invokerFunc(func(ctx context.Context, payload []byte) ([]byte, error) {
 			var ev recorded
 			if err := json.Unmarshal(payload, &ev); err != nil {
@@ -83,8 +73,8 @@ func TestEventsAreBuiltAsCognitoBuildsThem(t *testing.T) {
 		t.Errorf("Define userAttributes: got %v, want sub, phone_number, phone_number_verified true, cognito:user_status CONFIRMED", a)
 	}
 
-	session := func(i int) []sessionEntry {
-		var s []sessionEntry
+	session := func(i int) []cognitoevent.SessionEntry {
+		var s []cognitoevent.SessionEntry
 		if err := json.Unmarshal(events[i].Request["session"], &s); err != nil {
 			t.Fatalf("event %d: session: %v", i, err)
 		}
@@ -93,7 +83,7 @@ func TestEventsAreBuiltAsCognitoBuildsThem(t *testing.T) {
 	if s := session(1); len(s) != 0 {
 		t.Errorf("first Define: got session %v, want empty", s)
 	}
-	if s := session(4); len(s) != 1 || s[0].ChallengeName != "CUSTOM_CHALLENGE" || s[0].ChallengeResult || s[0].ChallengeMetadata == "" {
+	if s := session(4); len(s) != 1 || s[0].ChallengeName != "CUSTOM_CHALLENGE" || s[0].ChallengeResult || s[0].ChallengeMetadata == nil || *s[0].ChallengeMetadata == "" {
 		t.Errorf("second Define: got session %+v, want one failed CUSTOM_CHALLENGE with metadata", s)
 	}
 	if s := session(7); len(s) != 2 || !s[1].ChallengeResult {

@@ -19,7 +19,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
-	"github.com/phonepass/phonepass/triggers"
 )
 
 func post(t *testing.T, url, target, ctype, body string) (int, map[string]string) {
@@ -416,7 +415,7 @@ func TestBadTriggerOutput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := startPool(t, poolSetup{invoker: func(*triggers.Handler) Invoker { return tt.fn }})
+			p := startPool(t, poolSetup{invoker: func(Invoker) Invoker { return tt.fn }})
 			status, out := post(t, p.url, "AWSCognitoIdentityProviderService.SignUp", "application/x-amz-json-1.1", `{"ClientId":"`+DefaultClientID+`","Username":"+447700900123"}`)
 			if status != http.StatusBadRequest || out["__type"] != tt.wantType || !strings.Contains(out["message"], tt.wantMsg) {
 				t.Fatalf("got %d %s %q, want 400 %s containing %q", status, out["__type"], out["message"], tt.wantType, tt.wantMsg)

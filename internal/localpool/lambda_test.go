@@ -14,8 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
-
-	"github.com/phonepass/phonepass/triggers"
 )
 
 // fakeLambda serves the Lambda Invoke API (as sam local start-lambda does)
@@ -49,7 +47,7 @@ func fakeLambda(t *testing.T, function string, h Invoker, calls *atomic.Int32) *
 
 func TestLambdaInvoker(t *testing.T) {
 	var calls atomic.Int32
-	p := startPool(t, poolSetup{invoker: func(h *triggers.Handler) Invoker {
+	p := startPool(t, poolSetup{invoker: func(h Invoker) Invoker {
 		inv, err := NewLambdaInvoker(fakeLambda(t, "PhonepassFunction", h, &calls), "PhonepassFunction")
 		if err != nil {
 			t.Fatal(err)
@@ -66,7 +64,7 @@ func TestLambdaInvoker(t *testing.T) {
 		t.Fatalf("got %d invocations, want 5", got)
 	}
 	status, out := post(t, p.url, "AWSCognitoIdentityProviderService.InitiateAuth", contentType, `{"ClientId":"`+DefaultClientID+`","AuthFlow":"CUSTOM_AUTH","AuthParameters":{"USERNAME":"+447700900999"}}`)
-	if status != http.StatusBadRequest || out["__type"] != TypeUserLambdaValidation || out["message"] != "DefineAuthChallenge failed with error user not found." {
+	if status != http.StatusBadRequest || out["__type"] != TypeUserLambdaValidation || out["message"] != "DefineAuthChallenge failed with error [user_not_found] user not found." {
 		t.Fatalf("function error: got %d %v, want UserLambdaValidationException from the function's message", status, out)
 	}
 }

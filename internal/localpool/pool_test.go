@@ -3,7 +3,6 @@ package localpool
 import (
 	"context"
 	"errors"
-	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync"
@@ -37,9 +36,6 @@ func (c *testClock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// testCodeKey is the code key of the test pools.
-const testCodeKey = "localpool-test-key-0123456789abcdefghijk"
-
 // testPool is a started pool with an SDK client pointed at it.
 type testPool struct {
 	srv    *Server
@@ -52,44 +48,34 @@ type testPool struct {
 type poolSetup struct {
 	env     map[string]string
 	dataDir string
-	invoker func(h *triggers.Handler) Invoker
+	invoker func(inProcess Invoker) Invoker
 }
 
-// startPool starts a pool on a loopback listener with the triggers
-// configured from env (as config.Load reads it) and a test clock.
+// startPool starts a pool with Start, as cmd/localpool does, with the
+// triggers configured from env (as config.Load reads it) and a test clock.
 func startPool(t *testing.T, setup poolSetup) *testPool {
 	t.Helper()
-	cfg, err := config.LoadLocal(func(k string) (string, bool) { v, ok := setup.env[k]; return v, ok }, testCodeKey)
-	if err != nil {
-		t.Fatalf("config: %v", err)
-	}
 	clock := &testClock{t: time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)}
-	outbox := NewOutbox(nil, cfg.SMS.Template.Render, 0)
-	outbox.SetClock(clock.Now)
-	h, err := triggers.New(cfg.Triggers, outbox, nil, triggers.WithClock(clock.Now))
-	if err != nil {
-		t.Fatalf("triggers: %v", err)
+	opts := StartOptions{
+		Env:      func(k string) (string, bool) { v, ok := setup.env[k]; return v, ok },
+		DataDir:  setup.dataDir,
+		InMemory: setup.dataDir == "",
+		Now:      clock.Now,
 	}
-	var inv Invoker = h
 	if setup.invoker != nil {
-		inv = setup.invoker(h)
+		opts.Invoker = func(h Invoker) (Invoker, error) { return setup.invoker(h), nil }
 	}
-	hs := httptest.NewUnstartedServer(nil)
-	url := "http://" + hs.Listener.Addr().String()
-	srv, err := New(Options{BaseURL: url, DataDir: setup.dataDir, InMemory: setup.dataDir == "", Invoker: inv, Outbox: outbox, Now: clock.Now, CodeKey: testCodeKey})
+	l, err := Start(opts)
 	if err != nil {
-		t.Fatalf("new server: %v", err)
+		t.Fatalf("start pool: %v", err)
 	}
-	hs.Config.Handler = srv
-	hs.Start()
 	t.Cleanup(func() {
-		hs.Close()
-		if err := srv.Close(); err != nil {
+		if err := l.Close(); err != nil {
 			t.Errorf("close: %v", err)
 		}
 	})
-	client := cip.New(cip.Options{BaseEndpoint: aws.String(url), Region: "us-east-1", RetryMaxAttempts: 1})
-	return &testPool{srv: srv, url: url, clock: clock, outbox: outbox, client: client}
+	client := cip.New(cip.Options{BaseEndpoint: aws.String(l.URL), Region: "us-east-1", RetryMaxAttempts: 1})
+	return &testPool{srv: l.Server, url: l.URL, clock: clock, outbox: l.Outbox, client: client}
 }
 
 var codePattern = regexp.MustCompile(`\b(\d{4,10})\b`)
@@ -453,7 +439,7 @@ func TestUnknownUser(t *testing.T) {
 		wantType string
 		wantMsg  string
 	}{
-		{name: "default reports user not found", wantType: TypeUserLambdaValidation, wantMsg: "DefineAuthChallenge failed with error user not found."},
+		{name: "default reports user not found", wantType: TypeUserLambdaValidation, wantMsg: "DefineAuthChallenge failed with error [user_not_found] user not found."},
 		{name: "hidden gets a challenge that never succeeds", env: map[string]string{config.EnvHideUnknownUsers: "true"}},
 	}
 	for _, tt := range tests {
@@ -514,7 +500,7 @@ func TestSignUpErrors(t *testing.T) {
 		{name: "phone written by the client", username: "+447700900140", attrs: []types.AttributeType{{Name: aws.String("phone_number"), Value: aws.String("+447700900141")}}, wantType: TypeNotAuthorized, wantMsg: MsgUnauthorizedAttribute},
 		{name: "phone written as the username", username: "+447700900142", attrs: []types.AttributeType{{Name: aws.String("phone_number"), Value: aws.String("+447700900142")}}, wantType: TypeNotAuthorized, wantMsg: MsgUnauthorizedAttribute},
 		{name: "sub set", username: "+447700900140", attrs: []types.AttributeType{{Name: aws.String("sub"), Value: aws.String("x")}}, wantType: TypeInvalidParameter, wantMsg: "non-mutable"},
-		{name: "trigger refuses country", username: "+14155550100", wantType: TypeUserLambdaValidation, wantMsg: "PreSignUp failed with error phone numbers from this country are not accepted."},
+		{name: "trigger refuses country", username: "+14155550100", wantType: TypeUserLambdaValidation, wantMsg: "PreSignUp failed with error [country_not_accepted] phone numbers from this country are not accepted."},
 		{name: "exists", username: "+447700900150", wantType: TypeUsernameExists, wantMsg: "An account with the given phone_number already exists."},
 	}
 	p := startPool(t, poolSetup{env: map[string]string{config.EnvAllowedCountryCodes: "44"}})

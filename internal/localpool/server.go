@@ -172,3 +172,26 @@ func (s *Server) Outbox() *Outbox { return s.opts.Outbox }
 
 // Close closes the store.
 func (s *Server) Close() error { return s.store.Close() }
+
+// checkClient checks the app client ID of a call.
+func (s *Server) checkClient(id string) error {
+	return checkID(id, s.opts.ClientID, "clientId", "User pool client", 128)
+}
+
+// checkPool checks the user pool ID of a call.
+func (s *Server) checkPool(id string) error {
+	return checkID(id, s.opts.PoolID, "userPoolId", "User pool", 64)
+}
+
+// checkID checks that a call gave in member the ID id and that it is want,
+// the pool's own; what names the resource in the error for another, which
+// shows at most n characters of id.
+func checkID(id, want, member, what string, n int) error {
+	if id == "" {
+		return missing(member)
+	}
+	if id != want {
+		return apiErr(TypeResourceNotFound, "%s %s does not exist.", what, truncate(id, n))
+	}
+	return nil
+}

@@ -16,38 +16,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// User statuses, as Cognito names them.
-const (
-	StatusConfirmed           = "CONFIRMED"
-	StatusUnconfirmed         = "UNCONFIRMED"
-	StatusForceChangePassword = "FORCE_CHANGE_PASSWORD"
-)
-
-// Attribute names the pool itself manages.
-const (
-	AttrSub           = "sub"
-	AttrPhone         = "phone_number"
-	AttrPhoneVerified = "phone_number_verified"
-)
-
-// User is a user of the local pool.
-type User struct {
-	// Username is the generated username, equal to the sub attribute.
-	Username string `json:"username"`
-	// Attributes holds every attribute, sub and phone_number included.
-	Attributes map[string]string `json:"attributes"`
-	// Status is a Cognito user status such as CONFIRMED.
-	Status string `json:"status"`
-	// Enabled is false for a disabled user.
-	Enabled bool `json:"enabled"`
-	// Created and Modified are the times of creation and last change.
-	Created  time.Time `json:"created"`
-	Modified time.Time `json:"modified"`
-}
-
-// Phone returns the user's phone number.
-func (u User) Phone() string { return u.Attributes[AttrPhone] }
-
 // refreshRecord is what the store keeps of one refresh token, keyed by its
 // origin_jti: every ID and access token made from it carries that origin_jti,
 // so revoking the record revokes them too.

@@ -1,3 +1,7 @@
+// Tokens: the pool's JWTs (issuing, checking, the key set they verify
+// with), refresh tokens, and the tokens that a sign-in or
+// REFRESH_TOKEN_AUTH returns.
+
 package localpool
 
 import (
@@ -50,6 +54,15 @@ func newTokenSigner(key *rsa.PrivateKey, issuer string) (*tokenSigner, error) {
 // jwks returns the JSON Web Key Set with the public key.
 func (t *tokenSigner) jwks() jose.JSONWebKeySet {
 	return jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &t.key.PublicKey, KeyID: t.kid, Algorithm: string(jose.RS256), Use: "sig"}}}
+}
+
+// authResult is the AuthenticationResult of a sign-in or refresh.
+type authResult struct {
+	AccessToken  string `json:"AccessToken"`
+	ExpiresIn    int    `json:"ExpiresIn"`
+	IDToken      string `json:"IdToken"`
+	RefreshToken string `json:"RefreshToken,omitempty"`
+	TokenType    string `json:"TokenType"`
 }
 
 // tokenSet is what a successful sign-in or refresh returns.
@@ -179,15 +192,68 @@ func hashToken(token string) string {
 func newUUID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
+	return formatUUID(b[:])
+}
+
+// formatUUID writes 16 bytes as a UUID of version 4's form, setting its
+// version and variant bits.
+func formatUUID(b []byte) string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
+	h := hex.EncodeToString(b)
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
-// newSessionID returns an opaque auth session string.
-func newSessionID() string {
-	b := make([]byte, 96)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
+// signIn makes a new refresh token and the ID and access tokens for u.
+func (s *Server) signIn(u User, clientID string) (*authResult, error) {
+	now := s.now()
+	origin := newUUID()
+	refresh, hash := newRefreshToken()
+	rec := refreshRecord{TokenHash: hash, Username: u.Username, ClientID: clientID, AuthTime: now, Expires: now.Add(RefreshTokenTTL)}
+	if err := s.store.PutRefresh(origin, rec); err != nil {
+		return nil, err
+	}
+	ts, err := s.tokens.issue(u, clientID, origin, now, now)
+	if err != nil {
+		return nil, err
+	}
+	return &authResult{AccessToken: ts.AccessToken, IDToken: ts.IDToken, RefreshToken: refresh, ExpiresIn: int(AccessTokenTTL.Seconds()), TokenType: "Bearer"}, nil
+}
+
+// refresh serves REFRESH_TOKEN_AUTH: new ID and access tokens with the same
+// origin_jti and auth_time, no new refresh token.
+func (s *Server) refresh(in initiateAuthInput) (any, error) {
+	token := in.AuthParameters["REFRESH_TOKEN"]
+	if token == "" {
+		return nil, invalidParam("Missing required parameter REFRESH_TOKEN")
+	}
+	origin, rec, err := s.store.RefreshByToken(hashToken(token))
+	if errors.Is(err, errNotFound) || (err == nil && rec.ClientID != in.ClientID) {
+		return nil, notAuthorized("Invalid Refresh Token")
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	switch {
+	case rec.Revoked:
+		return nil, notAuthorized("Refresh Token has been revoked")
+	case !now.Before(rec.Expires):
+		return nil, notAuthorized("Refresh Token has expired")
+	}
+	u, err := s.store.FindUser(rec.Username)
+	if errors.Is(err, errNotFound) {
+		return nil, notAuthorized("Refresh Token has been revoked")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !u.Enabled {
+		return nil, notAuthorized("User is disabled.")
+	}
+	ts, err := s.tokens.issue(u, rec.ClientID, origin, rec.AuthTime, now)
+	if err != nil {
+		return nil, err
+	}
+	return authOutput{AuthenticationResult: &authResult{AccessToken: ts.AccessToken, IDToken: ts.IDToken, ExpiresIn: int(AccessTokenTTL.Seconds()), TokenType: "Bearer"}}, nil
 }

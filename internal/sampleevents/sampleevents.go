@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/phonepass/phonepass/internal/cognitoevent"
 	"github.com/phonepass/phonepass/otp"
 	"github.com/phonepass/phonepass/triggers"
 )
@@ -180,28 +181,16 @@ type generator struct {
 	clock time.Time // the handler's time
 }
 
-// The shape of Cognito's events, in Cognito's field order: response fields
-// that the trigger has to set arrive as null.
+// An event and a round of its session are cognitoevent's, Cognito's
+// envelope; the generator fills request and response with the types below.
 type (
-	callerContext struct {
-		AWSSDKVersion string `json:"awsSdkVersion"`
-		ClientID      string `json:"clientId"`
-	}
-	event struct {
-		Version       string        `json:"version"`
-		TriggerSource string        `json:"triggerSource"`
-		Region        string        `json:"region"`
-		UserPoolID    string        `json:"userPoolId"`
-		UserName      string        `json:"userName"`
-		CallerContext callerContext `json:"callerContext"`
-		Request       any           `json:"request"`
-		Response      any           `json:"response"`
-	}
-	sessionEntry struct {
-		ChallengeName     string  `json:"challengeName"`
-		ChallengeResult   bool    `json:"challengeResult"`
-		ChallengeMetadata *string `json:"challengeMetadata"`
-	}
+	event        = cognitoevent.Event[any, any]
+	sessionEntry = cognitoevent.SessionEntry
+)
+
+// The requests and responses of Cognito's events, in Cognito's field order:
+// response fields that the trigger has to set arrive as null.
+type (
 	preSignUpRequest struct {
 		UserAttributes map[string]string `json:"userAttributes"`
 		ValidationData map[string]string `json:"validationData"`
@@ -259,10 +248,7 @@ func entry(correct bool, metadata string) sessionEntry {
 }
 
 func (g *generator) header(source, userName, clientID string) event {
-	return event{
-		Version: "1", TriggerSource: source, Region: Region, UserPoolID: UserPoolID, UserName: userName,
-		CallerContext: callerContext{AWSSDKVersion: "aws-sdk-unknown-unknown", ClientID: clientID},
-	}
+	return cognitoevent.New[any, any](source, Region, UserPoolID, userName, clientID)
 }
 
 // knownUser returns the attributes Cognito sends for the sample user.
