@@ -1,6 +1,9 @@
 package config
 
 import (
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -267,5 +270,27 @@ func TestNamesAreUnique(t *testing.T) {
 			t.Errorf("name %s repeated or without the PHONEPASS_ prefix", n)
 		}
 		seen[n] = true
+	}
+}
+
+// TestDocsListEveryVariable: docs/configuration.md has a row for each
+// variable Load reads, and none for a variable it does not.
+func TestDocsListEveryVariable(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "docs", "configuration.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]bool{}
+	for _, m := range regexp.MustCompile("(?m)^\\| `(PHONEPASS_[A-Z_]+)` \\|").FindAllStringSubmatch(string(b), -1) {
+		rows[m[1]] = true
+	}
+	for _, n := range Names {
+		if !rows[n] {
+			t.Errorf("docs/configuration.md has no row for %s", n)
+		}
+		delete(rows, n)
+	}
+	for n := range rows {
+		t.Errorf("docs/configuration.md has a row for %s, which config.Names lacks", n)
 	}
 }

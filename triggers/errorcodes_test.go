@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -70,5 +73,58 @@ func TestErrorsCarryTheirCode(t *testing.T) {
 		if !errors.As(err, &ue) || !known[ue.Code()] || !strings.HasPrefix(err.Error(), "["+string(ue.Code())+"] ") {
 			t.Errorf("%s: got %v, want a UserError starting with a known [code]", payload, err)
 		}
+	}
+}
+
+// TestDocsListEveryErrorCode: docs/clients.md has the table of codes, each
+// with the meaning triggers.ErrorCodes gives it, and no other.
+func TestDocsListEveryErrorCode(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "docs", "clients.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	start := strings.Index(doc, "| code | meaning |")
+	if start < 0 {
+		t.Fatal("docs/clients.md has no table headed | code | meaning |")
+	}
+	table, _, _ := strings.Cut(doc[start:], "\n\n")
+	rows := regexp.MustCompile("(?m)^\\| `([a-z_]+)` \\| (.*) \\|$").FindAllStringSubmatch(table, -1)
+	got := map[string]string{}
+	for _, r := range rows {
+		got[r[1]] = r[2]
+	}
+	for _, c := range triggers.ErrorCodes {
+		if got[string(c.Code)] != c.Meaning {
+			t.Errorf("docs/clients.md: code %s: got %q, want %q", c.Code, got[string(c.Code)], c.Meaning)
+		}
+		delete(got, string(c.Code))
+	}
+	for code := range got {
+		t.Errorf("docs/clients.md lists %s, which triggers.ErrorCodes lacks", code)
+	}
+}
+
+// TestDocsListEveryOutcome: docs/operations.md's table of log outcomes has
+// exactly the Outcome constants of outcome.go, with their comments.
+func TestDocsListEveryOutcome(t *testing.T) {
+	src, err := os.ReadFile("outcome.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "operations.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{}
+	for _, m := range regexp.MustCompile(`(?m)^\s+Outcome\w+\s+Outcome = "([a-z-]+)"\s+// (.*)$`).FindAllStringSubmatch(string(src), -1) {
+		want[m[1]] = m[2]
+	}
+	got := map[string]string{}
+	for _, m := range regexp.MustCompile("(?m)^\\| `([a-z-]+)` \\| (.*) \\|$").FindAllStringSubmatch(string(doc), -1) {
+		got[m[1]] = m[2]
+	}
+	if len(want) < 20 || !maps.Equal(got, want) {
+		t.Errorf("docs/operations.md's outcomes:\n got %v\nwant %v (outcome.go)", got, want)
 	}
 }

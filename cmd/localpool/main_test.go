@@ -234,3 +234,64 @@ func TestLocalConfig(t *testing.T) {
 		t.Errorf("got %+v, want pool eu-west-2_Local42, client localclient42, endpoint %s", c, url)
 	}
 }
+
+// TestDocsShowRealOutput runs the command as docs/localpool.md says (its
+// defaults, but a free port and a fresh data dir), signs one number up and
+// in, and compares what it prints with the documented sample: addresses,
+// the data dir, the code and the time aside, they must be the same.
+func TestDocsShowRealOutput(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "localpool.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)<!-- The block below is what `go run ./cmd/localpool` prints.*?-->\n```\n(.*?)```").FindSubmatch(doc)
+	if m == nil {
+		t.Fatal("docs/localpool.md has no sample block")
+	}
+	want := string(m[1])
+
+	addr := fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(t))
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"--addr", addr, "--data-dir", dir}, func(string) (string, bool) { return "", false }, stdout, stderr)
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	}()
+	url := "http://" + addr
+	client := cip.New(cip.Options{BaseEndpoint: aws.String(url), Region: "us-east-1", RetryMaxAttempts: 1})
+	const phone = "+447700900123"
+	var signUpErr error
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		_, signUpErr = client.SignUp(context.Background(), &cip.SignUpInput{ClientId: aws.String(localpool.DefaultClientID), Username: aws.String(phone)})
+		if signUpErr == nil {
+			break
+		}
+	}
+	if signUpErr != nil {
+		t.Fatalf("sign up: %v", signUpErr)
+	}
+	if _, err := client.InitiateAuth(context.Background(), &cip.InitiateAuthInput{
+		AuthFlow: types.AuthFlowTypeCustomAuth, ClientId: aws.String(localpool.DefaultClientID),
+		AuthParameters: map[string]string{"USERNAME": phone},
+	}); err != nil {
+		t.Fatalf("initiate: %v", err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(stdout.String(), "└──") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	got := strings.NewReplacer(url, "http://127.0.0.1:9229", "data dir "+dir, "data dir .localpool").Replace(stdout.String())
+	got = regexp.MustCompile(`at \d\d:\d\d:\d\d ─`).ReplaceAllString(got, "at 14:02:11 ─")
+	got = regexp.MustCompile(`code is \d{6}\.`).ReplaceAllString(got, "code is 397370.")
+	// The box ends with a blank line, which the block leaves out.
+	if got = strings.TrimRight(got, "\n") + "\n"; got != want {
+		t.Errorf("docs/localpool.md's sample differs from the real output:\ngot:\n%s\nwant:\n%s", got, want)
+	}
+}
