@@ -20,8 +20,10 @@ all: build
 build:
 	$(BUILDENV) $(GO) build $(BUILDARGS) -o build/bootstrap .
 
-# build-PhonepassFunction is called by `sam build` (BuildMethod: makefile).
+# build-PhonepassFunction is called by `sam build` (BuildMethod: makefile),
+# which sets ARTIFACTS_DIR; without it the binary would go to /bootstrap.
 build-PhonepassFunction:
+	$(if $(strip $(ARTIFACTS_DIR)),,$(error build-PhonepassFunction is for sam build, which sets ARTIFACTS_DIR; run sam build, or make build for build/bootstrap))
 	$(BUILDENV) $(GO) build $(BUILDARGS) -o $(ARTIFACTS_DIR)/bootstrap .
 
 setup-base:

@@ -217,20 +217,43 @@ func TestCfnLint(t *testing.T) {
 // finds the build-PhonepassFunction target and that it builds the binary the
 // way provided.al2023 on arm64 needs it.
 func TestMakefileBuildsFunction(t *testing.T) {
-	mk := testenv.LookPath(t, "make", "install make (apt-get install make)")
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
 	artifacts := "/sam/artifacts/dir"
-	cmd := exec.CommandContext(ctx, mk, "-n", "-C", "..", "build-"+functionID, "ARTIFACTS_DIR="+artifacts)
-	out, err := cmd.CombinedOutput()
+	out, err := makeDryRun(t, "build-"+functionID, "ARTIFACTS_DIR="+artifacts)
 	if err != nil {
 		t.Fatalf("make -n build-%s: %v: %s", functionID, err, out)
 	}
 	for _, want := range []string{"CGO_ENABLED=0", "GOOS=linux", "GOARCH=arm64", "-tags lambda.norpc", "-o " + artifacts + "/bootstrap"} {
-		if !strings.Contains(string(out), want) {
+		if !strings.Contains(out, want) {
 			t.Errorf("make -n build-%s: got %q, want it to contain %q", functionID, out, want)
 		}
 	}
+}
+
+// TestMakefileNeedsArtifactsDir checks that build-PhonepassFunction, run
+// by hand without the ARTIFACTS_DIR that sam build sets, stops with a
+// message naming it instead of building to /bootstrap.
+func TestMakefileNeedsArtifactsDir(t *testing.T) {
+	for name, args := range map[string][]string{"unset": nil, "empty": {"ARTIFACTS_DIR="}} {
+		t.Run(name, func(t *testing.T) {
+			out, err := makeDryRun(t, append([]string{"build-" + functionID}, args...)...)
+			if err == nil || !strings.Contains(out, "ARTIFACTS_DIR") || strings.Contains(out, "go build") {
+				t.Errorf("make -n build-%s %q: got %v: %q, want a failure naming ARTIFACTS_DIR and no build", functionID, args, err, out)
+			}
+		})
+	}
+}
+
+// makeDryRun runs `make -n` with args in the repository root, with no
+// ARTIFACTS_DIR in its environment, and returns its combined output.
+func makeDryRun(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	mk := testenv.LookPath(t, "make", "install make (apt-get install make)")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, mk, append([]string{"-n", "-C", ".."}, args...)...)
+	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "ARTIFACTS_DIR=") })
+	out, err := cmd.CombinedOutput()
+	return string(out), err
 }
 
 // TestSAMConfig reads samconfig.toml with Python's TOML parser and checks
@@ -266,6 +289,9 @@ func TestSAMConfig(t *testing.T) {
 		"default.deploy.parameters.capabilities":      "CAPABILITY_IAM",
 		"default.deploy.parameters.resolve_s3":        true,
 		"default.deploy.parameters.confirm_changeset": true,
+		// make runs in the repository, not in a copy with its node_modules.
+		"default.build.parameters.build_in_source": true,
+		"default.sync.parameters.build_in_source":  true,
 	} {
 		if got[key] != want {
 			t.Errorf("samconfig.toml %s: got %v, want %v", key, got[key], want)

@@ -21,7 +21,7 @@ import (
 // each through Handler.Invoke (decode the event JSON, handle, encode the
 // response), with the log line the Lambda writes encoded as JSON into
 // io.Discard and SMS sending replaced by a Sender that only keeps the code.
-// bench/ runs them (`make bench`) and puts them in its table; nothing here
+// bench/cmd/phonepass-bench runs them (`make bench`) and puts them in its table; nothing here
 // asserts a timing.
 
 // prodLogger is the Lambda's logger (main.go's newLogger) writing to

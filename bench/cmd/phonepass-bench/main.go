@@ -3,11 +3,13 @@
 //
 //	make bench
 //
-// builds the deployed arm64 bootstrap (for its size) and one for this
-// machine (to run), then runs this command from the repository root. It
-// runs the Go benchmarks of the warm triggers and of the cold-start set-up,
-// starts the bootstrap cold many times through a Lambda Runtime API server,
-// traces its package initialization, counts RS256 signatures per second and
+// builds the deployed arm64 bootstrap (for its size), one for this machine
+// (to run) and a do-nothing aws-lambda-go function with the same flags
+// (internal/bench/nothing, the cold-start baseline), then runs this command
+// from the repository root. It runs the Go benchmarks of the warm triggers
+// and of the cold-start set-up, starts the bootstrap and the baseline cold
+// many times, in turn, through a Lambda Runtime API server, traces the
+// bootstrap's package initialization, counts RS256 signatures per second and
 // runs complete sign-ins against the local pool on loopback.
 package main
 
@@ -24,12 +26,16 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/phonepass/phonepass/bench"
+	"github.com/phonepass/phonepass/internal/bench"
 )
+
+// goBenchPackages hold the Go benchmarks the table reports.
+var goBenchPackages = []string{"./triggers/", "./internal/bench/"}
 
 // Budgets from issue 6.
 const (
@@ -44,7 +50,8 @@ const (
 )
 
 type options struct {
-	arm64, host, out, cpuprofile      string
+	arm64, host, nothing, out         string
+	cpuprofile                        string
 	count                             int
 	benchtime                         string
 	runs                              int
@@ -69,10 +76,11 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.arm64, "arm64", "build/bootstrap", "the deployed arm64 bootstrap (make build), for its size")
 	fs.StringVar(&o.host, "host", "bench/out/bootstrap", "a bootstrap built for this machine with the same flags, to run")
+	fs.StringVar(&o.nothing, "nothing", "bench/out/nothing", "a do-nothing aws-lambda-go function built like -host (internal/bench/nothing), the cold-start baseline; empty for none")
 	fs.StringVar(&o.out, "out", "bench/out/results.md", "file to write the results to")
 	fs.IntVar(&o.count, "count", 5, "runs of each Go benchmark (go test -count); the median is reported")
 	fs.StringVar(&o.benchtime, "benchtime", "1s", "go test -benchtime")
-	fs.IntVar(&o.runs, "runs", 50, "cold starts of the bootstrap")
+	fs.IntVar(&o.runs, "runs", 50, "cold starts of the bootstrap, and as many of the baseline")
 	fs.IntVar(&o.clients, "clients", 8, "concurrent clients of the load run")
 	fs.IntVar(&o.users, "users", 1000, "phone numbers signed up for the load run")
 	fs.IntVar(&o.maxSignIns, "max-signins", 20000, "bound on the sign-ins of the load run")
@@ -111,7 +119,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var notes []string
 
 	if !o.skipGo {
-		progress("Go benchmarks: go test -run=NONE -bench=. -benchmem -count=%d -benchtime=%s ./triggers/ ./bench/", o.count, o.benchtime)
+		progress("Go benchmarks: go test -run=NONE -bench=. -benchmem -count=%d -benchtime=%s %s", o.count, o.benchtime, strings.Join(goBenchPackages, " "))
 		bs, err := goBench(ctx, o.count, o.benchtime)
 		if err != nil {
 			return err
@@ -125,8 +133,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		rows = append(rows, r)
-		progress("%d cold starts of %s", o.runs, o.host)
-		cr, n, err := coldRows(ctx, o.host, o.runs)
+		if o.nothing != "" {
+			progress("%d cold starts each of %s and %s, in turn", o.runs, o.host, o.nothing)
+		} else {
+			progress("%d cold starts of %s", o.runs, o.host)
+		}
+		cr, n, err := coldRows(ctx, o.host, o.nothing, o.runs)
 		if err != nil {
 			return err
 		}
@@ -170,8 +182,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // goBench runs the Go benchmarks and parses their output.
 func goBench(ctx context.Context, count int, benchtime string) ([]bench.GoBench, error) {
-	cmd := exec.CommandContext(ctx, "go", "test", "-run=NONE", "-bench=.", "-benchmem",
-		"-count="+strconv.Itoa(count), "-benchtime="+benchtime, "./triggers/", "./bench/")
+	args := append([]string{"test", "-run=NONE", "-bench=.", "-benchmem",
+		"-count=" + strconv.Itoa(count), "-benchtime=" + benchtime}, goBenchPackages...)
+	cmd := exec.CommandContext(ctx, "go", args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
@@ -235,23 +248,33 @@ func binaryRow(path string) (bench.Row, error) {
 		Budget: "< " + bench.FormatMB(budgetBinary), Verdict: bench.Verdict(b.Size < budgetBinary && b.Arch == "EM_AARCH64")}, nil
 }
 
-func coldRows(ctx context.Context, path string, runs int) ([]bench.Row, []string, error) {
-	if _, err := bench.InspectBinary(path); err != nil {
-		return nil, nil, fmt.Errorf("%w (make bench builds it)", err)
+// coldRows starts the bootstrap at path cold, runs times, and, unless
+// nothing is empty, the do-nothing baseline at nothing as often, in turn
+// with it, under the same harness and environment.
+func coldRows(ctx context.Context, path, nothing string, runs int) ([]bench.Row, []string, error) {
+	paths := []string{path}
+	if nothing != "" {
+		paths = append(paths, nothing)
+	}
+	for _, p := range paths {
+		if _, err := bench.InspectBinary(p); err != nil {
+			return nil, nil, fmt.Errorf("%w (make bench builds it)", err)
+		}
 	}
 	event, err := bench.FirstEvent()
 	if err != nil {
 		return nil, nil, err
 	}
 	env := bench.LambdaEnv()
-	// One start not counted: page cache, file system.
-	if _, err := bench.ColdStart(ctx, path, env, event, 1); err != nil {
+	// One start of each not counted: page cache, file system.
+	if _, err := bench.ColdStartEach(ctx, paths, env, event, 1); err != nil {
 		return nil, nil, err
 	}
-	rs, err := bench.ColdStart(ctx, path, env, event, runs)
+	each, err := bench.ColdStartEach(ctx, paths, env, event, runs)
 	if err != nil {
 		return nil, nil, err
 	}
+	rs := each[0]
 	var first, warm, exec []time.Duration
 	var hwm, maxrss int64
 	var hwms []float64
@@ -286,7 +309,30 @@ func coldRows(ctx context.Context, path string, runs int) ([]bench.Row, []string
 			Budget: "< " + bench.FormatMB(budgetRSS), Verdict: bench.Verdict(hwm < budgetRSS)},
 	}
 	notes := []string{fmt.Sprintf("Cold starts run %s (built for %s/%s with the flags of make build) under a Lambda-like environment: dummy credentials, region, PHONEPASS_RATE_LIMIT_TABLE set, so that setup builds the SNS and DynamoDB clients; the first event is events/define-start.json.", path, runtime.GOOS, runtime.GOARCH)}
+	if nothing != "" {
+		// After the rows of the bootstrap's cold start and its parts.
+		rows = slices.Insert(rows, 4, baselineRows(fs, each[1])...)
+		notes = append(notes, fmt.Sprintf("The baseline %s is internal/bench/nothing, an aws-lambda-go function that answers each event with the event, built with the same flags; it starts cold under the same harness, environment and event, in turn with the bootstrap (one of each, %d times), so the ratio of the medians is taken within one run.", nothing, runs))
+	}
 	return rows, notes, nil
+}
+
+// baselineRows reports the cold starts of the do-nothing function beside
+// the bootstrap's (summarized in boot).
+func baselineRows(boot bench.Summary, rs []bench.ColdRun) []bench.Row {
+	var first []time.Duration
+	var hwms []float64
+	for _, r := range rs {
+		first = append(first, r.FirstResponse)
+		hwms = append(hwms, float64(r.PeakRSS))
+	}
+	bs := bench.Summarize(first)
+	return []bench.Row{
+		{What: "cold start of a do-nothing aws-lambda-go function (baseline)", Value: bench.FormatDuration(bs.P50),
+			Detail: fmt.Sprintf("median of %d, in turn with the bootstrap's; min %s, p90 %s, max %s; peak RSS median %s", bs.N, bench.FormatDuration(bs.Min), bench.FormatDuration(bs.P90), bench.FormatDuration(bs.Max), bench.FormatMB(int64(bench.MedianFloat(hwms))))},
+		{What: "cold start ratio, phonepass / do-nothing function", Value: fmt.Sprintf("%.2f×", float64(boot.P50)/float64(bs.P50)),
+			Detail: fmt.Sprintf("medians %s / %s, same run", bench.FormatDuration(boot.P50), bench.FormatDuration(bs.P50))},
+	}
 }
 
 func loadRows(ctx context.Context, o options) ([]bench.Row, []string, error) {

@@ -87,13 +87,25 @@ type ColdRun struct {
 // must answer event without an error; the process is killed after its
 // second invocation.
 func ColdStart(ctx context.Context, path string, env []string, event []byte, runs int) ([]ColdRun, error) {
-	out := make([]ColdRun, 0, runs)
+	out, err := ColdStartEach(ctx, []string{path}, env, event, runs)
+	return out[0], err
+}
+
+// ColdStartEach is ColdStart for several binaries in turn: runs rounds, each
+// starting every binary of paths once, in order, so that all of them meet
+// the same moments of a busy machine and the ratio of their medians holds
+// within one run. It returns the runs of paths[i] at index i; an error names
+// the binary and the round that failed.
+func ColdStartEach(ctx context.Context, paths []string, env []string, event []byte, runs int) ([][]ColdRun, error) {
+	out := make([][]ColdRun, len(paths))
 	for i := range runs {
-		r, err := coldRun(ctx, path, env, event)
-		if err != nil {
-			return out, fmt.Errorf("cold start %d: %w", i+1, err)
+		for k, path := range paths {
+			r, err := coldRun(ctx, path, env, event)
+			if err != nil {
+				return out, fmt.Errorf("cold start %d of %s: %w", i+1, path, err)
+			}
+			out[k] = append(out[k], r)
 		}
-		out = append(out, r)
 	}
 	return out, nil
 }

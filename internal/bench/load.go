@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -16,12 +15,7 @@ import (
 	"syscall"
 	"time"
 
-	"go.uber.org/zap"
-	"go.uber.org/zap/zapcore"
-
-	"github.com/phonepass/phonepass/config"
 	"github.com/phonepass/phonepass/internal/localpool"
-	"github.com/phonepass/phonepass/ratelimit"
 	"github.com/phonepass/phonepass/triggers"
 )
 
@@ -79,31 +73,20 @@ func RunLoad(ctx context.Context, opts LoadOptions) (LoadResult, error) {
 	if err := opts.check(); err != nil {
 		return LoadResult{}, err
 	}
-	lookup := opts.Env
-	if lookup == nil {
-		lookup = func(string) (string, bool) { return "", false }
-	}
-	key, err := localpool.CodeKey("", true)
+	pool, err := localpool.Start(localpool.StartOptions{Env: opts.Env, InMemory: true, LogOutput: io.Discard})
 	if err != nil {
 		return LoadResult{}, err
 	}
-	cfg, err := config.LoadLocal(lookup, key)
-	if err != nil {
-		return LoadResult{}, fmt.Errorf("config: %w", err)
-	}
+	defer pool.Close()
+	cfg := pool.Config
 	if per := cfg.Limits.Sends.PerPhone.Limit; per > 0 && opts.Users*per < opts.MaxSignIns+opts.Warmup {
 		return LoadResult{}, fmt.Errorf("%d users at %d codes each per window cannot make %d sign-ins: raise PHONEPASS_RATE_LIMIT_PER_PHONE or the users",
 			opts.Users, per, opts.MaxSignIns+opts.Warmup)
 	}
-	pool, err := startPool(cfg, key)
-	if err != nil {
-		return LoadResult{}, err
-	}
-	defer pool.close()
 
 	c := &client{
-		base:   pool.url,
-		outbox: pool.outbox,
+		base:   pool.URL,
+		outbox: pool.Outbox,
 		code:   regexp.MustCompile(`\b[0-9]{` + strconv.Itoa(cfg.Triggers.CodeDigits) + `}\b`),
 		http: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
 			MaxIdleConns: opts.Clients * 2, MaxIdleConnsPerHost: opts.Clients * 2, DisableCompression: true,
@@ -232,52 +215,6 @@ func processCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// pool is a local pool serving on a loopback port.
-type pool struct {
-	url    string
-	outbox *localpool.Outbox
-	srv    *localpool.Server
-	hs     *http.Server
-	ln     net.Listener
-}
-
-// startPool wires the local pool as cmd/localpool does, with its console
-// log lines encoded into io.Discard and its SMS printed nowhere.
-func startPool(cfg config.Config, codeKey string) (*pool, error) {
-	enc := zap.NewDevelopmentEncoderConfig()
-	enc.EncodeTime = zapcore.TimeEncoderOfLayout("15:04:05")
-	log := zap.New(zapcore.NewCore(zapcore.NewConsoleEncoder(enc), zapcore.AddSync(io.Discard), cfg.LogLevel))
-	outbox := localpool.NewOutbox(nil, cfg.SMS.Template.Render, 0)
-	limiter, err := ratelimit.NewMemory(cfg.Limits)
-	if err != nil {
-		return nil, fmt.Errorf("rate limit: %w", err)
-	}
-	h, err := triggers.New(cfg.Triggers, outbox, log, triggers.WithLimiter(limiter))
-	if err != nil {
-		return nil, err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("listen: %w", err)
-	}
-	url := "http://" + ln.Addr().String()
-	srv, err := localpool.New(localpool.Options{BaseURL: url, InMemory: true, Invoker: h, Outbox: outbox, Log: log, CodeKey: codeKey})
-	if err != nil {
-		ln.Close()
-		return nil, fmt.Errorf("local pool: %w", err)
-	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	go func() { _ = hs.Serve(ln) }()
-	return &pool{url: url, outbox: outbox, srv: srv, hs: hs, ln: ln}, nil
-}
-
-func (p *pool) close() {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_ = p.hs.Shutdown(ctx)
-	_ = p.srv.Close()
 }
 
 // user is one phone number of the load; one client at a time uses it.

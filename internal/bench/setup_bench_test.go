@@ -11,9 +11,9 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
-	"github.com/phonepass/phonepass/bench"
 	"github.com/phonepass/phonepass/config"
 	"github.com/phonepass/phonepass/internal/awsenv"
+	"github.com/phonepass/phonepass/internal/bench"
 	"github.com/phonepass/phonepass/ratelimit"
 	"github.com/phonepass/phonepass/sms"
 	"github.com/phonepass/phonepass/triggers"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -11,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/phonepass/phonepass/bench"
+	"github.com/phonepass/phonepass/internal/bench"
 	"github.com/phonepass/phonepass/internal/testenv"
 )
 
@@ -160,6 +161,21 @@ func TestColdStart(t *testing.T) {
 		}
 	})
 
+	t.Run("in turn with the do-nothing baseline", func(t *testing.T) {
+		each, err := bench.ColdStartEach(ctx, []string{bin, buildNothing(t)}, bench.LambdaEnv(), event, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(each) != 2 || len(each[0]) != 2 || len(each[1]) != 2 {
+			t.Fatalf("got runs %v, want 2 of each binary", each)
+		}
+		for _, r := range each[1] {
+			if r.FirstResponse <= r.Exec || r.PeakRSS < 1<<20 {
+				t.Errorf("baseline: got %+v, want a first response after exec and a peak RSS of at least 1 MiB", r)
+			}
+		}
+	})
+
 	t.Run("init trace", func(t *testing.T) {
 		tr, err := bench.TraceInit(ctx, bin, bench.LambdaEnv(), event)
 		if err != nil {
@@ -195,6 +211,19 @@ func TestColdStart(t *testing.T) {
 			t.Error("a text file: got no error, want one")
 		}
 	})
+}
+
+// buildNothing builds the do-nothing baseline (./nothing) for this machine
+// as `make bench-host` does, into a temporary directory.
+func buildNothing(t *testing.T) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "nothing")
+	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", out, "./nothing")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=") // no -race: it needs cgo
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./nothing: %v\n%s", err, b)
+	}
+	return out
 }
 
 func env(kv map[string]string) func(string) (string, bool) {
