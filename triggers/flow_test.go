@@ -44,10 +44,7 @@ func TestSignInLoop(t *testing.T) {
 	})
 
 	t.Run("right on the third try", func(t *testing.T) {
-		f := newFixture(t, nil)
-		s := f.startSignIn(t)
-		mustStart(t, s)
-		code := f.out.last(t)
+		f, s, code := startedSignIn(t, nil)
 		for i, wantLeft := range []string{"2", "1"} {
 			res, err := s.answer(wrongCode(code), nil)
 			if err != nil || res != resContinue {
@@ -66,10 +63,7 @@ func TestSignInLoop(t *testing.T) {
 	})
 
 	t.Run("three wrong", func(t *testing.T) {
-		f := newFixture(t, nil)
-		s := f.startSignIn(t)
-		mustStart(t, s)
-		code := f.out.last(t)
+		_, s, code := startedSignIn(t, nil)
 		var res result
 		for i := 0; i < 3; i++ {
 			var err error

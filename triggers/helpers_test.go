@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
+	"github.com/phonepass/phonepass/internal/testenv"
 	"github.com/phonepass/phonepass/otp"
 	"github.com/phonepass/phonepass/triggers"
 )
@@ -41,26 +42,6 @@ func testConfig() triggers.Config {
 
 // noPause stands in for the pause of a challenge that sends nothing.
 func noPause(context.Context, time.Duration) {}
-
-// clock is a settable time source.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // outbox records what a Handler sends.
 type outbox struct {
@@ -97,10 +78,15 @@ func (o *outbox) last(t *testing.T) string {
 	return o.sent[len(o.sent)-1].code
 }
 
+// newClock is the tests' clock, at a fixed time.
+func newClock() *testenv.Clock {
+	return testenv.NewClock(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
+}
+
 // fixture is a Handler with a controlled clock, outbox and log.
 type fixture struct {
 	h     *triggers.Handler
-	clock *clock
+	clock *testenv.Clock
 	out   *outbox
 	logs  *observer.ObservedLogs
 }
@@ -179,6 +165,16 @@ type signIn struct {
 
 func (f *fixture) startSignIn(t *testing.T) *signIn {
 	return &signIn{t: t, f: f, attrs: attrs()}
+}
+
+// startedSignIn is a fixture whose sign-in has started: the first code is
+// sent, and returned.
+func startedSignIn(t *testing.T, mutate func(*triggers.Config)) (*fixture, *signIn, string) {
+	t.Helper()
+	f := newFixture(t, mutate)
+	s := f.startSignIn(t)
+	mustStart(t, s)
+	return f, s, f.out.last(t)
 }
 
 // startUnknown is a sign-in for a number with no account, as Cognito runs

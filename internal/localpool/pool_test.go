@@ -5,7 +5,6 @@ import (
 	"errors"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,32 +14,15 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/phonepass/phonepass/config"
+	"github.com/phonepass/phonepass/internal/testenv"
 	"github.com/phonepass/phonepass/triggers"
 )
-
-// testClock is a clock the test moves by hand.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // testPool is a started pool with an SDK client pointed at it.
 type testPool struct {
 	srv    *Server
 	url    string
-	clock  *testClock
+	clock  *testenv.Clock
 	outbox *Outbox
 	client *cip.Client
 }
@@ -55,7 +37,7 @@ type poolSetup struct {
 // triggers configured from env (as config.Load reads it) and a test clock.
 func startPool(t *testing.T, setup poolSetup) *testPool {
 	t.Helper()
-	clock := &testClock{t: time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)}
+	clock := testenv.NewClock(time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
 	opts := StartOptions{
 		Env:      func(k string) (string, bool) { v, ok := setup.env[k]; return v, ok },
 		DataDir:  setup.dataDir,
@@ -222,29 +204,26 @@ func TestResend(t *testing.T) {
 	code1 := p.code(t, phone)
 	resend := map[string]string{triggers.ClientMetadataAction: triggers.ActionResend}
 
+	// askResend asks for a new code in session and checks the SMS sent so
+	// far and the attempts left.
+	askResend := func(label string, session *string, wantSMS int, why string) *cip.RespondToAuthChallengeOutput {
+		t.Helper()
+		out, err := p.respond(first, session, "resend", resend)
+		if err != nil {
+			t.Fatalf("%s: %v", label, err)
+		}
+		if got := len(p.outbox.Messages()); got != wantSMS {
+			t.Fatalf("%s: got %d SMS, want %d", label, got, wantSMS)
+		}
+		if got := out.ChallengeParameters["attemptsLeft"]; got != "2" {
+			t.Fatalf("%s: got attemptsLeft %q, want 2 (%s)", label, got, why)
+		}
+		return out
+	}
 	// Too early: not granted, counts as a wrong answer.
-	out, err := p.respond(first, first.Session, "resend", resend)
-	if err != nil {
-		t.Fatalf("early resend: %v", err)
-	}
-	if got := len(p.outbox.Messages()); got != 1 {
-		t.Fatalf("early resend: got %d SMS, want 1", got)
-	}
-	if got := out.ChallengeParameters["attemptsLeft"]; got != "2" {
-		t.Fatalf("early resend: got attemptsLeft %q, want 2", got)
-	}
-
+	out := askResend("early resend", first.Session, 1, "one wrong answer")
 	p.clock.Advance(31 * time.Second)
-	out, err = p.respond(first, out.Session, "resend", resend)
-	if err != nil {
-		t.Fatalf("resend: %v", err)
-	}
-	if got := len(p.outbox.Messages()); got != 2 {
-		t.Fatalf("resend: got %d SMS, want 2", got)
-	}
-	if got := out.ChallengeParameters["attemptsLeft"]; got != "2" {
-		t.Fatalf("resend: got attemptsLeft %q, want 2 (a granted resend is not a wrong answer)", got)
-	}
+	out = askResend("resend", out.Session, 2, "a granted resend is not a wrong answer")
 	if code2 := p.code(t, phone); code2 == code1 {
 		t.Logf("the new code happens to equal the old one")
 	}

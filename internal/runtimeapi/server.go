@@ -240,20 +240,16 @@ func (s *Server) next(w http.ResponseWriter, r *http.Request) {
 
 // response accepts POST .../invocation/{id}/response.
 func (s *Server) response(w http.ResponseWriter, r *http.Request) {
-	inv, ok := s.lookup(w, r)
-	if !ok {
-		return
-	}
-	body, ok := readBody(w, r)
-	if !ok {
-		return
-	}
-	inv.done <- result{body: body}
-	accepted(w)
+	s.answer(w, r, func(body []byte) result { return result{body: body} })
 }
 
 // invocationError accepts POST .../invocation/{id}/error.
 func (s *Server) invocationError(w http.ResponseWriter, r *http.Request) {
+	s.answer(w, r, func(body []byte) result { return result{lerr: parseError(r, body)} })
+}
+
+// answer hands the invocation of r the result that res makes of r's body.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, res func(body []byte) result) {
 	inv, ok := s.lookup(w, r)
 	if !ok {
 		return
@@ -262,7 +258,7 @@ func (s *Server) invocationError(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	inv.done <- result{lerr: parseError(r, body)}
+	inv.done <- res(body)
 	accepted(w)
 }
 

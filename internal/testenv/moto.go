@@ -5,13 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
-	"os"
 	"os/exec"
-	"path/filepath"
-	"runtime"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -21,41 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
-
-// InCI reports whether the tests run in CI, where a missing tool is a failure.
-func InCI() bool { return os.Getenv("CI") == "true" }
-
-// Missing fails t in CI and skips it elsewhere, saying what is missing and
-// how to get it.
-func Missing(t testing.TB, what, install string) {
-	t.Helper()
-	msg := fmt.Sprintf("%s is not available: %s", what, install)
-	if InCI() {
-		t.Fatal(msg)
-	}
-	t.Skip(msg + " (skipped outside CI)")
-}
-
-// LookPath returns the path of command or calls Missing.
-func LookPath(t testing.TB, command, install string) string {
-	t.Helper()
-	p, err := exec.LookPath(command)
-	if err != nil {
-		Missing(t, command, install)
-	}
-	return p
-}
-
-// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
-func FreePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
 
 // motoSerial runs moto's server application (what `python3 -m moto.server`
 // runs) with one request at a time. DynamoDB evaluates each conditional
@@ -126,26 +86,6 @@ func ResetMoto(t testing.TB, url string) {
 		t.Fatalf("reset moto: %v", err)
 	}
 	resp.Body.Close()
-}
-
-// BuildBootstrap builds the Lambda function (the module's main package) for
-// this machine with the Makefile's flags (CGO_ENABLED=0, -tags lambda.norpc,
-// stripped) into a temporary directory and returns the binary's path. The
-// Makefile builds the same for arm64.
-func BuildBootstrap(t testing.TB) string {
-	t.Helper()
-	goBin := LookPath(t, "go", "install Go 1.26")
-	out := filepath.Join(t.TempDir(), "bootstrap")
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, goBin, "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", out, "github.com/phonepass/phonepass")
-	// -race in GOFLAGS would need cgo; the function is built without it.
-	flags := slices.DeleteFunc(strings.Fields(os.Getenv("GOFLAGS")), func(f string) bool { return f == "-race" })
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+runtime.GOOS, "GOARCH="+runtime.GOARCH, "GOFLAGS="+strings.Join(flags, " "))
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, b)
-	}
-	return out
 }
 
 // SMS is one message moto's SNS recorded.
