@@ -93,6 +93,10 @@ const (
 	// EnvCodeKeyPrevious is the secret before EnvCodeKey while it is being
 	// rotated: codes sent under it still verify. Optional.
 	EnvCodeKeyPrevious = "PHONEPASS_CODE_KEY_PREVIOUS"
+	// EnvAcceptedLineTypes lists the line types (libphonenumber's, such as
+	// mobile or fixed_line_or_mobile) that may sign up and receive codes:
+	// default mobile,fixed_line_or_mobile,voip,personal_number.
+	EnvAcceptedLineTypes = "PHONEPASS_ACCEPTED_LINE_TYPES"
 )
 
 // EnvSAMLocal is set to "true" by the AWS SAM CLI in `sam local` containers.
@@ -106,6 +110,7 @@ var Names = []string{
 	EnvSMSTimeout, EnvDryRun, EnvLogLevel, EnvRateLimitTable, EnvRateLimitPerPhone,
 	EnvRateLimitPhoneWindow, EnvRateLimitPoolPerMinute, EnvRateLimitFailOpen,
 	EnvGuessCoolOffEvery, EnvGuessCoolOff, EnvGuessLockAfter, EnvCodeKey, EnvCodeKeyPrevious,
+	EnvAcceptedLineTypes,
 }
 
 // validTableName applies DynamoDB's rule for table names: 3 to 255 letters,
@@ -187,6 +192,11 @@ func load(lookup func(string) (string, bool), localKey string) (Config, error) {
 		r.check(EnvAllowedCountryCodes, err)
 		t.AllowedCountryCodes = ccs
 	}
+	if s := r.str(EnvAcceptedLineTypes); s != "" {
+		types, err := phone.ParseLineTypes(s)
+		r.check(EnvAcceptedLineTypes, err)
+		t.AcceptedLineTypes = types
+	}
 
 	tmpl, err := sms.NewTemplate(r.str(EnvSMSTemplate), r.str(EnvAppName), r.str(EnvWebOTPDomain), t.CodeTTL)
 	r.check(nameFor(err, map[error]string{sms.ErrAppName: EnvAppName, sms.ErrDomain: EnvWebOTPDomain}, EnvSMSTemplate), err)
@@ -209,6 +219,9 @@ func load(lookup func(string) (string, bool), localKey string) (Config, error) {
 	if c.DryRun && !local {
 		r.check(EnvDryRun, fmt.Errorf("dry run is allowed only under sam local (%s=true)", EnvSAMLocal))
 	}
+	// The numbers kept for fiction and documentation sign in only where
+	// nothing is sent: a dry run and the local pool.
+	c.Triggers.AllowFictional = c.DryRun || localKey != ""
 	if s := r.str(EnvLogLevel); s != "" {
 		lvl, err := zapcore.ParseLevel(s)
 		if err == nil && lvl > zapcore.ErrorLevel {

@@ -245,6 +245,7 @@ func TestLoadNamesTheVariable(t *testing.T) {
 		EnvGuessLockAfter:         {"0", "101", "1e2"},
 		EnvCodeKey:                {"short", strings.Repeat("k", 1025)},
 		EnvCodeKeyPrevious:        {"short", otp.DevelopmentKey},
+		EnvAcceptedLineTypes:      {"sms", "mobile,,voip", "unknown", "Mobile"},
 	}
 	for _, name := range Names {
 		if _, ok := bad[name]; !ok {

@@ -3,6 +3,7 @@ package triggers
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/phonepass/phonepass/otp"
@@ -38,6 +39,13 @@ type Config struct {
 	LimiterFailOpen bool
 	// Keys is the server secret that keys the digests of codes. Required.
 	Keys otp.Keys
+	// AcceptedLineTypes are the line types that may sign up and receive
+	// codes: phone.DefaultAccepted unless configured.
+	AcceptedLineTypes []phone.LineType
+	// AllowFictional lets the numbers kept for fiction and documentation
+	// (phone.Fictional) sign up and receive codes: for the local pool and
+	// sam local dry runs, never for a deployed function.
+	AllowFictional bool
 }
 
 // Defaults and bounds of Config.
@@ -63,6 +71,8 @@ func DefaultConfig() Config {
 		MaxAttempts:    DefaultMaxAttempts,
 		MaxResends:     DefaultMaxResends,
 		ResendInterval: DefaultResendInterval,
+
+		AcceptedLineTypes: slices.Clone(phone.DefaultAccepted),
 	}
 }
 
@@ -82,6 +92,9 @@ func (c Config) Validate() error {
 	}
 	if c.Keys.IsZero() {
 		return errors.New("no code key")
+	}
+	if len(c.AcceptedLineTypes) == 0 {
+		return errors.New("no line type may receive codes")
 	}
 	for _, cc := range c.AllowedCountryCodes {
 		if !phone.IsCallingCode(cc) {
