@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/phonepass/phonepass/phone"
 	"strconv"
 	"time"
+
+	"github.com/phonepass/phonepass/phone"
 )
 
 // Limiter holds the limits across sign-ins for each phone number and for
