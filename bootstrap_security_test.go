@@ -50,7 +50,7 @@ func TestBootstrapAttacks(t *testing.T) {
 
 	t.Run("an unverified number gets no code", func(t *testing.T) {
 		f, _ := deployed(t)
-		const phone = "+447700900201"
+		const phone = "+447400123201"
 		_, err := f.create(phone, "false", false)
 		if err == nil || err.ErrorMessage != "[user_not_found] user not found" {
 			t.Errorf("got %v, want \"[user_not_found] user not found\", as for an unknown number", err)
@@ -62,7 +62,7 @@ func TestBootstrapAttacks(t *testing.T) {
 
 	t.Run("a leaked digest gives no code away", func(t *testing.T) {
 		f, _ := deployed(t)
-		const phone = "+447700900202"
+		const phone = "+447400123202"
 		out, err := f.create(phone, "true", false)
 		if err != nil {
 			t.Fatal(err)
@@ -90,7 +90,7 @@ func TestBootstrapAttacks(t *testing.T) {
 
 	t.Run("guessing across sign-ins meets a cool-off, then unlock", func(t *testing.T) {
 		f, name := deployed(t)
-		const phone = "+447700900203"
+		const phone = "+447400123203"
 		var refusedAt int
 		wrong := 0
 		for signIn := 1; signIn <= 4 && refusedAt == 0; signIn++ {
@@ -130,7 +130,7 @@ func TestBootstrapAttacks(t *testing.T) {
 
 	t.Run("hidden mode: an unknown number looks and counts like a known one", func(t *testing.T) {
 		f, _ := deployed(t, config.EnvHideUnknownUsers+"=true")
-		const known, unknown = "+447700900204", "+447700900205"
+		const known, unknown = "+447400123204", "+447400123205"
 		var errs [2][]string
 		var params [2]map[string]string
 		for i, phone := range []string{known, unknown} {
@@ -153,13 +153,40 @@ func TestBootstrapAttacks(t *testing.T) {
 		}
 	})
 
+	t.Run("numbers that cannot take a text get no SMS", func(t *testing.T) {
+		f, _ := deployed(t)
+		for _, c := range []struct{ name, phone, want string }{
+			{"German mobile", "+4915123456700", "<nil>"},
+			{"London landline", "+442079460000", "[cannot_text] this number cannot receive text messages"},
+			{"US toll-free", "+18005551234", "[cannot_text] this number cannot receive text messages"},
+			{"US premium rate", "+19005551234", "[cannot_text] this number cannot receive text messages"},
+			{"fictional UK number", "+447700900123", "[number_invalid] not a valid phone number for GB (+44): the range is kept for fiction"},
+		} {
+			up := events.CognitoEventUserPoolsPreSignup{CognitoEventUserPoolsHeader: events.CognitoEventUserPoolsHeader{
+				Version: "1", TriggerSource: triggers.SourcePreSignUp, Region: "us-east-1", UserPoolID: "us-east-1_Example1", UserName: testUserName,
+			}}
+			up.Request.UserAttributes = map[string]string{"phone_number": c.phone}
+			var upOut events.CognitoEventUserPoolsPreSignup
+			if got := errMessage(f.invoke(up, &upOut)); got != c.want {
+				t.Errorf("%s: PreSignUp: got %s, want %s", c.name, got, c.want)
+			}
+			_, err := f.create(c.phone, "true", false)
+			if got := errMessage(err); got != c.want {
+				t.Errorf("%s: CreateAuthChallenge: got %s, want %s", c.name, got, c.want)
+			}
+			if n := len(f.sms(c.phone)); (n == 1) != (c.want == "<nil>") {
+				t.Errorf("%s: got %d SMS, want one only for the mobile", c.name, n)
+			}
+		}
+	})
+
 	t.Run("the pool ceiling says so and spends no number's allowance", func(t *testing.T) {
 		// Stay inside one minute's window.
 		if s := time.Now().Second(); s > 50 {
 			time.Sleep(time.Duration(61-s) * time.Second)
 		}
 		f, name := deployed(t, config.EnvRateLimitPoolPerMinute+"=2")
-		phones := []string{"+447700900206", "+447700900207", "+447700900208"}
+		phones := []string{"+447400123206", "+447400123207", "+447400123208"}
 		for i, phone := range phones {
 			_, err := f.create(phone, "true", false)
 			switch {

@@ -61,7 +61,7 @@ func TestSetupSendsThroughSNS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := h.Invoke(context.Background(), createEvent(t, "+447700900123"))
+	out, err := h.Invoke(context.Background(), createEvent(t, "+447400123456"))
 	if err != nil {
 		t.Fatalf("create: %v", err)
 	}
@@ -71,8 +71,8 @@ func TestSetupSendsThroughSNS(t *testing.T) {
 	}
 
 	sent := testenv.MotoSMS(t, moto)
-	if len(sent) != 1 || sent[0].Phone != "+447700900123" {
-		t.Fatalf("got SMS %+v, want one to +447700900123", sent)
+	if len(sent) != 1 || sent[0].Phone != "+447400123456" {
+		t.Fatalf("got SMS %+v, want one to +447400123456", sent)
 	}
 	msg := sent[0].Message
 	m := regexp.MustCompile(`^Acme: Your sign-in code is ([0-9]{6})\. It expires in 5 minutes\.$`).FindStringSubmatch(msg)
@@ -125,7 +125,7 @@ func TestSetupSNSFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	_, err = h.Invoke(context.Background(), createEvent(t, "+447700900123"))
+	_, err = h.Invoke(context.Background(), createEvent(t, "+447400123456"))
 	if err == nil || err.Error() != "[send_failed] could not send the code" {
 		t.Errorf("got error %v, want \"[send_failed] could not send the code\"", err)
 	}
@@ -157,15 +157,15 @@ func TestSetupRateLimitOnMoto(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 1; i <= 5; i++ {
-		if _, err := h.Invoke(ctx, createEvent(t, "+447700900777")); err != nil {
+		if _, err := h.Invoke(ctx, createEvent(t, "+447400123777")); err != nil {
 			t.Fatalf("sign-in %d: %v", i, err)
 		}
 	}
-	_, err = h.Invoke(ctx, createEvent(t, "+447700900777"))
+	_, err = h.Invoke(ctx, createEvent(t, "+447400123777"))
 	if err == nil || !strings.HasPrefix(err.Error(), "[rate_limited] too many codes requested for this phone number; try again in ") {
 		t.Errorf("sixth sign-in: got %v, want the rate-limit message", err)
 	}
-	if _, err := h.Invoke(ctx, createEvent(t, "+447700900778")); err != nil {
+	if _, err := h.Invoke(ctx, createEvent(t, "+447400123778")); err != nil {
 		t.Errorf("another number: got %v, want a code sent", err)
 	}
 }
@@ -185,7 +185,7 @@ func TestSetupRateLimitUnreachable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = h.Invoke(context.Background(), createEvent(t, "+447700900779"))
+	_, err = h.Invoke(context.Background(), createEvent(t, "+447400123779"))
 	if err == nil || err.Error() != "[send_failed] could not send the code" {
 		t.Errorf("got %v, want \"[send_failed] could not send the code\"", err)
 	}

@@ -104,13 +104,23 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// checkPhone returns nil if number is strict E.164 and its country is allowed.
+// checkPhone returns nil if number is strict E.164, its country is
+// allowed, and libphonenumber's metadata says it is valid and of a line type
+// that may receive codes (or it is a fictional number, where allowed).
 func (c Config) checkPhone(number string) error {
 	if !phone.Valid(number) {
 		return errPhoneFormat
 	}
 	if !phone.HasCallingCode(number, c.AllowedCountryCodes) {
 		return errCountry
+	}
+	err := phone.Check(number, c.AcceptedLineTypes, c.AllowFictional)
+	var invalid *phone.InvalidError
+	switch {
+	case errors.As(err, &invalid):
+		return userErr(CodeNumberInvalid, invalid.Error())
+	case errors.Is(err, phone.ErrCannotText):
+		return userErr(CodeCannotText, err.Error())
 	}
 	return nil
 }

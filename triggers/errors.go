@@ -28,6 +28,8 @@ const (
 	CodePhoneRequired        ErrorCode = "phone_required"
 	CodePhoneFormat          ErrorCode = "phone_format"
 	CodeCountry              ErrorCode = "country_not_accepted"
+	CodeNumberInvalid        ErrorCode = "number_invalid"
+	CodeCannotText           ErrorCode = "cannot_text"
 	CodeNoPhone              ErrorCode = "no_phone"
 	CodeSendFailed           ErrorCode = "send_failed"
 	CodeRateLimited          ErrorCode = "rate_limited"
@@ -54,6 +56,8 @@ var ErrorCodes = []struct {
 	{CodePhoneRequired, "sign-up without a phone number"},
 	{CodePhoneFormat, "the number is not E.164: + then country code and number, 7 to 15 digits"},
 	{CodeCountry, "the number's country is not in PHONEPASS_ALLOWED_COUNTRY_CODES"},
+	{CodeNumberInvalid, "the number fits no pattern of its country (libphonenumber's metadata); the message names the country"},
+	{CodeCannotText, "the number's line type cannot receive a text or is not accepted (a landline, toll-free, premium-rate... number)"},
 	{CodeNoPhone, "the user has no phone_number"},
 	{CodeSendFailed, "the SMS could not be sent, or the limits could not be checked (they fail closed)"},
 	{CodeRateLimited, "too many codes for this number in the window; the message says when to try again"},

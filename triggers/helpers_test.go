@@ -19,7 +19,7 @@ import (
 
 const (
 	testPool  = "us-east-1_TestPool1"
-	testPhone = "+447700904455"
+	testPhone = "+447700900455"
 	testUser  = "5f7b0c1e-2f6a-4c55-9a3e-0d8a6c0f1e21"
 	testKey   = "triggers-test-key-0123456789abcdefghij"
 )
@@ -33,10 +33,12 @@ var testKeys = func() otp.Keys {
 	return k
 }()
 
-// testConfig is DefaultConfig with the test key.
+// testConfig is DefaultConfig with the test key, and the fictional
+// numbers the tests use allowed, as in a dry run.
 func testConfig() triggers.Config {
 	c := triggers.DefaultConfig()
 	c.Keys = testKeys
+	c.AllowFictional = true
 	return c
 }
 

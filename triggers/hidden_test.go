@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+
+	phonerules "github.com/phonepass/phonepass/phone"
 	"github.com/phonepass/phonepass/ratelimit"
 	"github.com/phonepass/phonepass/triggers"
 )
@@ -57,7 +60,7 @@ func TestCodesOnlyToVerifiedNumbers(t *testing.T) {
 // account gets the same public challenge parameters and the same error at
 // the same send as a number with one, and is counted by the same limits.
 func TestHiddenModeLooksTheSame(t *testing.T) {
-	const known, unknown = testPhone, "+447700904466"
+	const known, unknown = testPhone, "+447700900466"
 	newLimited := func(t *testing.T) *fixture {
 		lim, err := ratelimit.NewMemory(ratelimit.Policy{
 			Sends:   ratelimit.DefaultRules(),
@@ -181,7 +184,7 @@ func TestHiddenModeTakesAsLong(t *testing.T) {
 	}
 	f := &fixture{h: h, clock: newClock(), out: &outbox{}}
 
-	mustStart(t, f.startUnknown(t, "+447700904466"))
+	mustStart(t, f.startUnknown(t, "+447700900466"))
 	if len(pauses) != 1 || pauses[0] < 60*time.Millisecond || pauses[0] >= 180*time.Millisecond {
 		t.Fatalf("before any send: got pauses %v, want one of 60ms to 180ms (the default)", pauses)
 	}
@@ -189,7 +192,7 @@ func TestHiddenModeTakesAsLong(t *testing.T) {
 		mustStart(t, f.startSignIn(t))
 	}
 	for i := 0; i < 5; i++ {
-		mustStart(t, f.startUnknown(t, "+447700904466"))
+		mustStart(t, f.startUnknown(t, "+447700900466"))
 	}
 	for _, p := range pauses[1:] {
 		if p < send || p > send+time.Second {
@@ -199,4 +202,58 @@ func TestHiddenModeTakesAsLong(t *testing.T) {
 	if len(pauses) != 6 {
 		t.Errorf("got %d pauses, want one for each of the 6 unknown challenges and none for known ones", len(pauses))
 	}
+}
+
+// TestNumbersAsTheFieldKnowsThem: with a deployed function's rules, PreSignUp
+// and CreateAuthChallenge refuse a number its country's metadata does not
+// know, a fictional one, and line types that cannot take a text, with no SMS;
+// a mobile passes. A dry run's rules let the fictional ranges through.
+func TestNumbersAsTheFieldKnowsThem(t *testing.T) {
+	deployed := func(c *triggers.Config) { c.AllowFictional = false }
+	tests := []struct {
+		name, number, want string
+		mutate             func(*triggers.Config)
+	}{
+		{"German mobile", "+4915123456789", "", deployed},
+		{"US fixed or mobile", "+12025551234", "", deployed},
+		{"London landline", "+442079460000", "[cannot_text] this number cannot receive text messages", deployed},
+		{"US toll-free", "+18005551234", "[cannot_text] this number cannot receive text messages", deployed},
+		{"US premium rate", "+19005551234", "[cannot_text] this number cannot receive text messages", deployed},
+		{"UK premium rate", "+448712345678", "[cannot_text] this number cannot receive text messages", deployed},
+		{"not a US number", "+10000000000", "[number_invalid] not a valid phone number for US (+1)", deployed},
+		{"not a German number", "+491511234567", "[number_invalid] not a valid phone number for DE (+49)", deployed},
+		{"fictional UK number, deployed", "+447700900123", "[number_invalid] not a valid phone number for GB (+44): the range is kept for fiction", deployed},
+		{"fictional US number, deployed", "+12065550100", "[number_invalid] not a valid phone number for US (+1): the range is kept for fiction", deployed},
+		{"fictional UK number, dry run", "+447700900123", "", nil},
+		{"landline accepted by configuration", "+442079460000", "", func(c *triggers.Config) {
+			c.AllowFictional = false
+			c.AcceptedLineTypes = append(c.AcceptedLineTypes, phonerules.LineFixed)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, tt.mutate)
+			up := events.CognitoEventUserPoolsPreSignup{CognitoEventUserPoolsHeader: header(triggers.SourcePreSignUp)}
+			up.Request.UserAttributes = map[string]string{"phone_number": tt.number}
+			if got := errString(invoke(t, f, &up)); got != errOr(tt.want) {
+				t.Errorf("PreSignUp: got %s, want %s", got, errOr(tt.want))
+			}
+			s := f.startSignIn(t)
+			s.attrs["phone_number"] = tt.number
+			_, err := s.start()
+			if got := errString(err); got != errOr(tt.want) {
+				t.Errorf("CreateAuthChallenge: got %s, want %s", got, errOr(tt.want))
+			}
+			if sent := f.out.count(); (sent == 1) != (tt.want == "") {
+				t.Errorf("got %d SMS, want one only for an accepted number", sent)
+			}
+		})
+	}
+}
+
+func errOr(want string) string {
+	if want == "" {
+		return "<nil>"
+	}
+	return want
 }

@@ -16,8 +16,9 @@ import (
 	"github.com/phonepass/phonepass/otp"
 )
 
-// DevConfig is DefaultConfig with otp.DevelopmentKey, the key the sample
-// events in ../events were made with.
+// DevConfig is DefaultConfig as a sam local dry run has it: with
+// otp.DevelopmentKey, the key the sample events in ../events were made with,
+// and fictional numbers allowed.
 func DevConfig() Config {
 	c := DefaultConfig()
 	k, err := otp.NewKeys(otp.DevelopmentKey, "")
@@ -25,6 +26,7 @@ func DevConfig() Config {
 		panic(err)
 	}
 	c.Keys = k
+	c.AllowFictional = true
 	return c
 }
 

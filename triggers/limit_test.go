@@ -181,6 +181,9 @@ func TestGuessingAttack(t *testing.T) {
 			if strings.Contains(err.Error(), "locked") {
 				break
 			}
+			if !strings.HasPrefix(err.Error(), "[cooling_off] ") {
+				t.Fatalf("start: got %v, want a code, a cool-off or the lock", err)
+			}
 			// A cool-off: the attacker waits it out.
 			f.clock.Advance(200 * time.Hour)
 			continue

@@ -13,6 +13,8 @@ export const ERROR_TEXTS = {
   phone_required: { text: 'Enter your phone number.', restart: true },
   phone_format: { text: 'That does not look like a valid phone number. Check the country and the number.', restart: true },
   country_not_accepted: { text: 'Phone numbers from this country cannot sign in here.', restart: true },
+  number_invalid: { text: 'That is not a valid phone number for its country. Check the country and the number.', restart: true },
+  cannot_text: { text: 'This number cannot receive text messages. Use a mobile number.', restart: true },
   no_phone: { text: 'This account has no phone number. Contact support.', restart: true },
   send_failed: { text: 'We could not send a text message to this number. Check the number and try again.', restart: true },
   rate_limited: { text: 'Too many codes were sent to this number.', restart: true, wait: true },
