@@ -34,6 +34,7 @@ func Lookup(number string) Info {
 	if !Valid(number) {
 		return Info{}
 	}
+	callingCodes, regions := loadTables()
 	digits := number[1:]
 	for n := 1; n <= 3; n++ {
 		ids, ok := callingCodes[digits[:n]]
@@ -63,6 +64,10 @@ func Lookup(number string) Info {
 	}
 	return Info{}
 }
+
+// loadTables builds the metadata tables on the first lookup, so that the
+// process starts without them.
+var loadTables = sync.OnceValues(tables)
 
 // descIndex names the patterns of a region, in the order libphonenumber
 // tries them to find a line type.

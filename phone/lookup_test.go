@@ -119,3 +119,23 @@ func ExampleLookup() {
 	// +12025550143 US true fixed_line_or_mobile
 	// +447700900123 GB false unknown
 }
+
+// BenchmarkLookup is a warm lookup: the region's patterns compiled.
+func BenchmarkLookup(b *testing.B) {
+	Lookup("+4915123456789")
+	for b.Loop() {
+		Lookup("+4915123456789")
+	}
+}
+
+// BenchmarkFirstLookupOfRegion is the first lookup of a region in a
+// process: its patterns compiled, then matched. Lambda pays it once per
+// region a cold instance sees, never at cold start.
+func BenchmarkFirstLookupOfRegion(b *testing.B) {
+	_, regions := loadTables()
+	de := regions["DE"]
+	for b.Loop() {
+		fresh := &region{leading: de.leading, sameMobileAndFixed: de.sameMobileAndFixed, descs: de.descs}
+		fresh.typeOf("15123456789")
+	}
+}

@@ -48,8 +48,12 @@ func Generate() ([]byte, error) {
 	b.WriteString("package phone\n\n")
 	b.WriteString("// metadataVersion is the libphonenumber port the tables come from.\n")
 	fmt.Fprintf(&b, "const metadataVersion = %q\n\n", "github.com/nyaruka/phonenumbers "+Version)
-	b.WriteString("// callingCodes maps each country calling code to its regions, the main one first.\n")
-	b.WriteString("var callingCodes = map[string][]string{\n")
+	b.WriteString("// tables returns the metadata: each country calling code's regions, the\n")
+	b.WriteString("// main one first, and each region's patterns by region code (\"001/<code>\"\n")
+	b.WriteString("// for the non-geographic entities). It builds them when first called\n")
+	b.WriteString("// (loadTables), not at package init.\n")
+	b.WriteString("func tables() (map[string][]string, map[string]*region) {\n")
+	b.WriteString("\tcallingCodes := map[string][]string{\n")
 	for _, cc := range codes {
 		regions := phonenumbers.GetRegionCodesForCountryCode(cc)
 		if len(regions) == 1 && regions[0] == "001" {
@@ -57,9 +61,8 @@ func Generate() ([]byte, error) {
 		}
 		fmt.Fprintf(&b, "\t%q: %#v,\n", strconv.Itoa(cc), regions)
 	}
-	b.WriteString("}\n\n")
-	b.WriteString("// regions holds each region's patterns, by region code (\"001/<code>\" for\n// the non-geographic entities).\n")
-	b.WriteString("var regions = map[string]*region{\n")
+	b.WriteString("\t}\n")
+	b.WriteString("\tregions := map[string]*region{\n")
 	ids := make([]string, 0, len(byID))
 	for id := range byID {
 		ids = append(ids, id)
@@ -91,7 +94,7 @@ func Generate() ([]byte, error) {
 		}
 		b.WriteString("\t\t},\n\t},\n")
 	}
-	b.WriteString("}\n")
+	b.WriteString("\t}\n\treturn callingCodes, regions\n}\n")
 	src, err := format.Source(b.Bytes())
 	if err != nil {
 		return nil, fmt.Errorf("format: %w", err)
