@@ -6,14 +6,27 @@
 //     pumping, where an attacker starts sign-ins to make the pool text
 //     premium-rate numbers; a send the pool's ceiling refuses spends no
 //     number's allowance;
+//   - a range guard by conversion (RangeRules): per number range (the
+//     number without its last 3 digits) and hour, the codes sent and the
+//     codes answered right; once a range has had 10 codes of which fewer
+//     than 20 % were answered, it gets no code until the hour ends, while
+//     other ranges are served and a range whose codes are answered is never
+//     cut off; and optional budgets of codes per hour per country calling
+//     code. A refused send counts toward no limit;
 //   - a guess budget (GuessRules): every 10 consecutive wrong answers start
 //     a cool-off that doubles from 15 minutes, and 100 lock the number until
 //     an administrator clears it, the ceiling of NIST SP 800-63B.
 //
 // A refusal is a *Refused error, whose methods say which limit and for how
-// long. Memory keeps the counts in the process, for the local user pool and
-// sam local. DynamoDB keeps them in a table with conditional writes, so that
+// long. After a right answer, Answered counts it for the number's range and
+// clears the number's wrong answers; Clear and ClearRange are the
+// administrator's unlocks of a number and of a range.
+//
+// Memory keeps the counts in the process, for the local user pool and sam
+// local. DynamoDB keeps them in a table with conditional writes, so that
 // concurrent Lambda invocations never let more through than a limit, and
-// with a TTL attribute so that old counts delete themselves. Phone numbers
-// appear only as HMACs under a server key (Policy.Key).
+// with a TTL attribute so that old counts delete themselves. Both take
+// their rules from the same code (ranges.go, guesses.go). Phone numbers and
+// ranges appear only as HMACs under a server key (Policy.Key); a country's
+// counter carries its calling code.
 package ratelimit

@@ -27,9 +27,16 @@ const (
 	AttrWrong     = "wrong"
 	AttrCoolUntil = "coolUntil"
 	AttrExpiresAt = "expiresAt"
+	// AttrAnswered counts the codes of a range answered right in its window
+	// (range items only; AttrCount counts the codes sent).
+	AttrAnswered = "answered"
+	// AttrShortfall is a range item's MinAnsweredPercent × sent − 100 ×
+	// answered, positive while too few of its codes are answered.
+	AttrShortfall = "shortfall"
 )
 
-// DefaultDynamoDBTimeout bounds each Take, Reserve or Clear, all its calls
+// DefaultDynamoDBTimeout bounds each Take, Reserve, Answered, Clear or
+// ClearRange, all its calls
 // together. With the SMS timeout (3 s by default) it keeps
 // CreateAuthChallenge inside the function's 4-second timeout and Cognito's
 // 5 seconds.
@@ -67,10 +74,11 @@ func NewDynamoDB(client TableAPI, table string, p Policy, timeout time.Duration)
 }
 
 // Take records one code about to be sent to phone at now, unless the number
-// is cooling off or locked or a send limit is reached: then it returns a
-// *Refused. The phone's count goes first; a send the pool's ceiling then
-// refuses gives the phone its count back, so a flood spends no real user's
-// allowance.
+// is cooling off or locked or a limit refuses it: then it returns a
+// *Refused. The counters go one conditional write each, in the order of
+// Policy.counters (the number's, the range guard's, the country's, the
+// pool's); a refusal or an error gives back those already taken, so a
+// refused send counts nowhere and a flood spends no real user's allowance.
 func (d *DynamoDB) Take(ctx context.Context, phone string, now time.Time) error {
 	ctx, cancel := context.WithTimeout(ctx, d.timeout)
 	defer cancel()
@@ -81,51 +89,50 @@ func (d *DynamoDB) Take(ctx context.Context, phone string, now time.Time) error 
 	if err := d.policy.Guesses.check(s, now); err != nil {
 		return err
 	}
-	var phoneCounter string
-	if r := d.policy.Sends.PerPhone; r.Limit > 0 {
-		start, left := window(now, r.Window)
-		phoneCounter = phoneKey(d.policy.Key, phone, start)
-		ok, err := d.increment(ctx, phoneCounter, r.Limit, now.Add(left))
+	counters := d.policy.counters(phone, now)
+	for i, c := range counters {
+		ok, err := d.take(ctx, c, now)
+		if err == nil && !ok {
+			err = &Refused{limit: c.refusal, wait: c.left}
+		}
 		if err != nil {
+			for _, taken := range counters[:i] {
+				if gerr := d.giveBack(ctx, taken); gerr != nil {
+					err = errors.Join(err, gerr)
+				}
+			}
 			return err
 		}
-		if !ok {
-			return &Refused{limit: limitPhone, wait: left}
-		}
-	}
-	if r := d.policy.Sends.Pool; r.Limit > 0 {
-		start, left := window(now, r.Window)
-		ok, err := d.increment(ctx, poolKey(start), r.Limit, now.Add(left))
-		if err == nil && !ok {
-			err = &Refused{limit: limitPool, wait: left}
-		}
-		if err != nil && phoneCounter != "" {
-			if uerr := d.giveBack(ctx, phoneCounter); uerr != nil {
-				err = errors.Join(err, uerr)
-			}
-		}
-		return err
 	}
 	return nil
 }
 
-// increment adds one to the counter at key unless it has reached limit.
-func (d *DynamoDB) increment(ctx context.Context, key string, limit int, end time.Time) (bool, error) {
-	_, err := d.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:           aws.String(d.table),
-		Key:                 d.key(key),
-		UpdateExpression:    aws.String("ADD #n :one SET #e = if_not_exists(#e, :exp)"),
-		ConditionExpression: aws.String("attribute_not_exists(#n) OR #n < :limit"),
-		ExpressionAttributeNames: map[string]string{
-			"#n": AttrCount,
-			"#e": AttrExpiresAt,
-		},
+// take adds one code to the counter c unless its limit refuses it.
+func (d *DynamoDB) take(ctx context.Context, c counter, now time.Time) (bool, error) {
+	in := &dynamodb.UpdateItemInput{
+		TableName:                aws.String(d.table),
+		Key:                      d.key(c.key),
+		UpdateExpression:         aws.String("ADD #n :one SET #e = if_not_exists(#e, :exp)"),
+		ConditionExpression:      aws.String("attribute_not_exists(#n) OR #n < :limit"),
+		ExpressionAttributeNames: map[string]string{"#n": AttrCount, "#e": AttrExpiresAt},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":one":   number(1),
-			":limit": number(int64(limit)),
-			":exp":   number(end.Add(ttlSlack).Unix()),
+			":limit": number(int64(c.limit)),
+			":exp":   number(now.Add(c.left).Add(ttlSlack).Unix()),
 		},
-	})
+	}
+	if c.rng {
+		// Open while under MinCodes codes, or while the shortfall is not
+		// positive (see RangeRules.shortfall); the send adds its share.
+		r := d.policy.Ranges
+		in.UpdateExpression = aws.String("ADD #n :one, #s :share SET #e = if_not_exists(#e, :exp)")
+		in.ConditionExpression = aws.String("attribute_not_exists(#n) OR #n < :limit OR #s <= :zero")
+		in.ExpressionAttributeNames["#s"] = AttrShortfall
+		in.ExpressionAttributeValues[":limit"] = number(int64(r.MinCodes))
+		in.ExpressionAttributeValues[":share"] = number(int64(r.MinAnsweredPercent))
+		in.ExpressionAttributeValues[":zero"] = number(0)
+	}
+	_, err := d.client.UpdateItem(ctx, in)
 	if isConditionFailed(err) {
 		return false, nil
 	}
@@ -135,18 +142,70 @@ func (d *DynamoDB) increment(ctx context.Context, key string, limit int, end tim
 	return true, nil
 }
 
-// giveBack takes back one count of the counter at key.
-func (d *DynamoDB) giveBack(ctx context.Context, key string) error {
-	_, err := d.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+// giveBack takes back one code from the counter c.
+func (d *DynamoDB) giveBack(ctx context.Context, c counter) error {
+	in := &dynamodb.UpdateItemInput{
 		TableName:                 aws.String(d.table),
-		Key:                       d.key(key),
+		Key:                       d.key(c.key),
 		UpdateExpression:          aws.String("ADD #n :minus"),
 		ConditionExpression:       aws.String("#n > :zero"),
 		ExpressionAttributeNames:  map[string]string{"#n": AttrCount},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":minus": number(-1), ":zero": number(0)},
-	})
+	}
+	if c.rng {
+		in.UpdateExpression = aws.String("ADD #n :minus, #s :share")
+		in.ExpressionAttributeNames["#s"] = AttrShortfall
+		in.ExpressionAttributeValues[":share"] = number(-int64(d.policy.Ranges.MinAnsweredPercent))
+	}
+	_, err := d.client.UpdateItem(ctx, in)
 	if err != nil && !isConditionFailed(err) {
 		return fmt.Errorf("give back rate counter: %w", err)
+	}
+	return nil
+}
+
+// Answered records a right answer for phone at now: it forgets the number's
+// wrong answers and counts one answered code for its range in the current
+// window, on the condition that the range has had more codes there than
+// answers (an answer to a code of an earlier window counts nowhere).
+func (d *DynamoDB) Answered(ctx context.Context, phone string, now time.Time) error {
+	ctx, cancel := context.WithTimeout(ctx, d.timeout)
+	defer cancel()
+	err := d.clearGuess(ctx, phone)
+	key, ok := d.policy.currentRange(phone, now)
+	if !ok {
+		return err
+	}
+	_, uerr := d.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                aws.String(d.table),
+		Key:                      d.key(key),
+		UpdateExpression:         aws.String("ADD #a :one, #s :minus"),
+		ConditionExpression:      aws.String("#n > :zero AND (attribute_not_exists(#a) OR #a < #n)"),
+		ExpressionAttributeNames: map[string]string{"#n": AttrCount, "#a": AttrAnswered, "#s": AttrShortfall},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":one": number(1), ":minus": number(-100), ":zero": number(0),
+		},
+	})
+	if uerr != nil && !isConditionFailed(uerr) {
+		err = errors.Join(err, fmt.Errorf("count answered code: %w", uerr))
+	}
+	return err
+}
+
+// ClearRange lifts the range guard from phone's range for the current
+// window, for an administrator: it deletes the range's counts there, so the
+// guard closes it again only after another MinCodes codes too few of which
+// are answered.
+func (d *DynamoDB) ClearRange(ctx context.Context, phone string, now time.Time) error {
+	key, ok := d.policy.currentRange(phone, now)
+	if !ok {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, d.timeout)
+	defer cancel()
+	_, err := d.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(d.table), Key: d.key(key)})
+	if err != nil {
+		return fmt.Errorf("clear range counter: %w", err)
 	}
 	return nil
 }
@@ -205,10 +264,16 @@ func (d *DynamoDB) Reserve(ctx context.Context, phone string, now time.Time) err
 	return fmt.Errorf("update guess counter: %d attempts lost races with other answers", reserveAttempts)
 }
 
-// Clear forgets phone's wrong answers: after a right answer, or to unlock it.
+// Clear forgets phone's wrong answers, to unlock it (after a right answer,
+// Answered does this too).
 func (d *DynamoDB) Clear(ctx context.Context, phone string) error {
 	ctx, cancel := context.WithTimeout(ctx, d.timeout)
 	defer cancel()
+	return d.clearGuess(ctx, phone)
+}
+
+// clearGuess deletes phone's wrong-answer record.
+func (d *DynamoDB) clearGuess(ctx context.Context, phone string) error {
 	_, err := d.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(d.table), Key: d.key(guessKey(d.policy.Key, phone))})
 	if err != nil {
 		return fmt.Errorf("clear guess counter: %w", err)

@@ -132,7 +132,7 @@ func TestDynamoDBUnreachable(t *testing.T) {
 	l.Close()
 	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
-	d, err := NewDynamoDB(testenv.DynamoDB(t, "http://"+addr, "us-east-1"), "t", policy(DefaultRules(), DefaultGuessRules()), 2*time.Second)
+	d, err := NewDynamoDB(testenv.DynamoDB(t, "http://"+addr, "us-east-1"), "t", rangePolicy(DefaultRules(), guard), 2*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,6 +144,8 @@ func TestDynamoDBUnreachable(t *testing.T) {
 		{"take", "read guess counter", func() error { return d.Take(ctx, "+447700900123", t0) }},
 		{"reserve", "read guess counter", func() error { return d.Reserve(ctx, "+447700900123", t0) }},
 		{"clear", "clear guess counter", func() error { return d.Clear(ctx, "+447700900123") }},
+		{"answered", "clear guess counter", func() error { return d.Answered(ctx, "+447700900123", t0) }},
+		{"clear range", "clear range counter", func() error { return d.ClearRange(ctx, "+447700900123", t0) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -167,5 +169,63 @@ func TestNewDynamoDBRejects(t *testing.T) {
 	p.Key = nil
 	if _, err := NewDynamoDB(c, "t", p, 0); err == nil {
 		t.Error("no key: got nil error, want one")
+	}
+}
+
+// TestDynamoDBRangeItems reads the range and country items moto keeps after
+// a burst: keyed hashes with no digits of the range, a TTL past the window,
+// and exact counts (refused sends counted nowhere).
+func TestDynamoDBRangeItems(t *testing.T) {
+	endpoint := testenv.StartMoto(t)
+	c := testenv.DynamoDB(t, endpoint, "us-east-1")
+	createTable(t, c, "phonepass-ranges")
+	r := guard
+	r.Countries = []CountryBudget{{CallingCode: "44", PerHour: 1000}}
+	d, err := NewDynamoDB(c, "phonepass-ranges", rangePolicy(Rules{}, r), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	now := t0.Add(20 * time.Minute)
+	if got := takeAll(t, d, now, numbers("+447700900", 0, 25)...); got != guard.MinCodes {
+		t.Fatalf("got %d codes served, want %d", got, guard.MinCodes)
+	}
+	if err := d.Answered(ctx, "+447700900003", now); err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("phonepass-ranges")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]map[string]types.AttributeValue{}
+	for _, item := range out.Items {
+		key := item[AttrKey].(*types.AttributeValueMemberS).Value
+		if strings.Contains(key, "7700900") {
+			t.Errorf("key %q holds digits of the range", key)
+		}
+		kind, _, _ := strings.Cut(key, "#")
+		kinds[kind] = item
+		exp, _ := readNumber(item, AttrExpiresAt)
+		if end := t0.Add(time.Hour); !time.Unix(exp, 0).After(end) || time.Unix(exp, 0).After(end.Add(2*time.Hour)) {
+			t.Errorf("item %q: got %s %s, want a little after the hour's end %s", key, AttrExpiresAt, time.Unix(exp, 0).UTC(), end)
+		}
+	}
+	if len(out.Items) != 2 || kinds["range"] == nil || kinds["country"] == nil {
+		t.Fatalf("got items %v, want one range counter and one country counter", kinds)
+	}
+	want := map[string]int64{AttrCount: 10, AttrAnswered: 1, AttrShortfall: 20*10 - 100}
+	for attr, n := range want {
+		if got, _ := readNumber(kinds["range"], attr); got != n {
+			t.Errorf("range item %s: got %d, want %d", attr, got, n)
+		}
+	}
+	if got, _ := readNumber(kinds["country"], AttrCount); got != 10 {
+		t.Errorf("country item %s: got %d, want 10 (the 15 refused sends counted nowhere)", AttrCount, got)
+	}
+	if err := d.ClearRange(ctx, "+447700900999", now); err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("phonepass-ranges")}); len(out.Items) != 1 {
+		t.Errorf("after ClearRange: got %d items, want the country counter alone", len(out.Items))
 	}
 }

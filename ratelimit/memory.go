@@ -15,10 +15,14 @@ const maxMemoryGuesses = 100_000
 // Memory is an in-process limiter for the local pool and sam local. It is
 // safe for concurrent use; its counts end with the process.
 type Memory struct {
-	mu      sync.Mutex
-	policy  Policy
-	counts  map[string]int
-	ends    map[string]time.Time
+	mu     sync.Mutex
+	policy Policy
+	counts map[string]int
+	ranges map[string]rangeCount
+	ends   map[string]time.Time // of counts and ranges
+	// nextEnd is the earliest of ends (zero: none), so that sweep walks
+	// the counters only when one has ended, not at every send.
+	nextEnd time.Time
 	guesses map[string]memoryGuess
 }
 
@@ -33,12 +37,16 @@ func NewMemory(p Policy) (*Memory, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	return &Memory{policy: p, counts: map[string]int{}, ends: map[string]time.Time{}, guesses: map[string]memoryGuess{}}, nil
+	return &Memory{
+		policy: p, counts: map[string]int{}, ranges: map[string]rangeCount{},
+		ends: map[string]time.Time{}, guesses: map[string]memoryGuess{},
+	}, nil
 }
 
 // Take records one code about to be sent to phone at now, unless the number
-// is cooling off or locked or a send limit is reached: then it records
-// nothing and returns a *Refused.
+// is cooling off or locked or a limit refuses it (the number's, the range
+// guard, the country's budget, the pool's ceiling): then it records nothing
+// and returns a *Refused.
 func (m *Memory) Take(_ context.Context, phone string, now time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -46,29 +54,59 @@ func (m *Memory) Take(_ context.Context, phone string, now time.Time) error {
 	if err := m.policy.Guesses.check(m.guess(phone, now).state, now); err != nil {
 		return err
 	}
-	type check struct {
-		key   string
-		rule  Rule
-		left  time.Duration
-		limit limit
-	}
-	var checks []check
-	if r := m.policy.Sends.PerPhone; r.Limit > 0 {
-		start, left := window(now, r.Window)
-		checks = append(checks, check{phoneKey(m.policy.Key, phone, start), r, left, limitPhone})
-	}
-	if r := m.policy.Sends.Pool; r.Limit > 0 {
-		start, left := window(now, r.Window)
-		checks = append(checks, check{poolKey(start), r, left, limitPool})
-	}
-	for _, c := range checks {
-		if m.counts[c.key] >= c.rule.Limit {
-			return &Refused{limit: c.limit, wait: c.left}
+	counters := m.policy.counters(phone, now)
+	for _, c := range counters {
+		refused := m.counts[c.key] >= c.limit
+		if c.rng {
+			refused = !m.policy.Ranges.open(m.ranges[c.key])
+		}
+		if refused {
+			return &Refused{limit: c.refusal, wait: c.left}
 		}
 	}
-	for _, c := range checks {
-		m.counts[c.key]++
-		m.ends[c.key] = now.Add(c.left)
+	for _, c := range counters {
+		if c.rng {
+			r := m.ranges[c.key]
+			r.sent++
+			m.ranges[c.key] = r
+		} else {
+			m.counts[c.key]++
+		}
+		end := now.Add(c.left)
+		m.ends[c.key] = end
+		if m.nextEnd.IsZero() || end.Before(m.nextEnd) {
+			m.nextEnd = end
+		}
+	}
+	return nil
+}
+
+// Answered records a right answer for phone at now: it counts one answered
+// code for the number's range in the current window (never more than the
+// codes sent to it there) and forgets the number's wrong answers.
+func (m *Memory) Answered(_ context.Context, phone string, now time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.guesses, guessKey(m.policy.Key, phone))
+	if key, ok := m.policy.currentRange(phone, now); ok {
+		if r, seen := m.ranges[key]; seen && r.answered < r.sent {
+			r.answered++
+			m.ranges[key] = r
+		}
+	}
+	return nil
+}
+
+// ClearRange lifts the range guard from phone's range for the current
+// window, for an administrator: the range's counts start afresh, so the
+// guard closes it again only after another MinCodes codes too few of which
+// are answered.
+func (m *Memory) ClearRange(_ context.Context, phone string, now time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if key, ok := m.policy.currentRange(phone, now); ok {
+		delete(m.ranges, key)
+		delete(m.ends, key)
 	}
 	return nil
 }
@@ -95,7 +133,8 @@ func (m *Memory) Reserve(_ context.Context, phone string, now time.Time) error {
 	return nil
 }
 
-// Clear forgets phone's wrong answers: after a right answer, or to unlock it.
+// Clear forgets phone's wrong answers, to unlock it (after a right answer,
+// Answered does this too).
 func (m *Memory) Clear(_ context.Context, phone string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -128,10 +167,17 @@ func (m *Memory) evictGuess() {
 
 // sweep forgets send windows that have ended.
 func (m *Memory) sweep(now time.Time) {
+	if m.nextEnd.IsZero() || now.Before(m.nextEnd) {
+		return
+	}
+	m.nextEnd = time.Time{}
 	for k, end := range m.ends {
 		if !now.Before(end) {
 			delete(m.ends, k)
 			delete(m.counts, k)
+			delete(m.ranges, k)
+		} else if m.nextEnd.IsZero() || end.Before(m.nextEnd) {
+			m.nextEnd = end
 		}
 	}
 }

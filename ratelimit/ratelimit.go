@@ -59,6 +59,9 @@ type Policy struct {
 	Sends Rules
 	// Guesses is the budget of wrong answers.
 	Guesses GuessRules
+	// Ranges are the range guard and the country budgets; the zero value
+	// turns both off.
+	Ranges RangeRules
 	// Key keys the hashes that stand for phone numbers in the counters, so
 	// that a copy of the counters does not give the numbers away (a hash of
 	// a phone number alone is undone by trying every number).
@@ -76,6 +79,9 @@ func (p Policy) Validate() error {
 	if err := p.Guesses.Validate(); err != nil {
 		return err
 	}
+	if err := p.Ranges.Validate(); err != nil {
+		return err
+	}
 	if len(p.Key) < MinKeyBytes {
 		return fmt.Errorf("key is %d bytes, want at least %d", len(p.Key), MinKeyBytes)
 	}
@@ -90,6 +96,8 @@ const (
 	limitPool                 // too many codes sent by the pool
 	limitCoolOff              // a cool-off after wrong answers
 	limitLocked               // locked after too many wrong answers
+	limitRange                // the range guard: too few of the range's codes answered
+	limitCountry              // a country's budget of codes per hour
 )
 
 // Refused is the error of a send or an answer that a limit refuses. Its
@@ -108,6 +116,10 @@ func (e *Refused) Error() string {
 		return fmt.Sprintf("cooling off after wrong answers for %s", e.wait)
 	case limitLocked:
 		return "locked after too many wrong answers"
+	case limitRange:
+		return fmt.Sprintf("too few codes to the number's range answered: range closed for %s", e.wait)
+	case limitCountry:
+		return fmt.Sprintf("country send budget reached for %s", e.wait)
 	}
 	return fmt.Sprintf("phone send limit reached for %s", e.wait)
 }
@@ -123,6 +135,15 @@ func (e *Refused) PoolWide() bool { return e.limit == limitPool }
 // WrongAnswers reports whether the refusal comes from wrong answers (a
 // cool-off or a lock) rather than from codes sent.
 func (e *Refused) WrongAnswers() bool { return e.limit == limitCoolOff || e.limit == limitLocked }
+
+// RangeWide reports whether the refusal is the range guard's: too few of the
+// codes sent to the number's range were answered, so the range gets none
+// until the window ends (or an administrator lifts it with ClearRange).
+func (e *Refused) RangeWide() bool { return e.limit == limitRange }
+
+// CountryWide reports whether the refusal is a country's budget of codes
+// per hour.
+func (e *Refused) CountryWide() bool { return e.limit == limitCountry }
 
 // IsRefused reports whether err is a Refused error.
 func IsRefused(err error) bool {
@@ -142,9 +163,17 @@ func window(now time.Time, w time.Duration) (start int64, left time.Duration) {
 // numberHash stands for a phone number in every key: an HMAC under the
 // policy's key, truncated to 128 bits, which is plenty to keep numbers apart.
 func numberHash(key []byte, phone string) string {
+	return keyedHash(key, "phonepass-number", phone)
+}
+
+// keyedHash is the HMAC-SHA-256 of s under key, labelled so that the hash of
+// a range never equals the hash of a number with the same digits, truncated
+// to 128 bits.
+func keyedHash(key []byte, label, s string) string {
 	m := hmac.New(sha256.New, key)
-	m.Write([]byte("phonepass-number\x00"))
-	m.Write([]byte(phone))
+	m.Write([]byte(label))
+	m.Write([]byte{0})
+	m.Write([]byte(s))
 	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
@@ -156,6 +185,19 @@ func phoneKey(key []byte, phone string, start int64) string {
 // poolKey is the pool's send counter in the window starting at start.
 func poolKey(start int64) string {
 	return "pool#" + strconv.FormatInt(start, 10)
+}
+
+// rangeKey is the range guard's counter of a number range (a number
+// without its last digits) in the window starting at start.
+func rangeKey(key []byte, numberRange string, start int64) string {
+	return "range#" + keyedHash(key, "phonepass-range", numberRange) + "#" + strconv.FormatInt(start, 10)
+}
+
+// countryKey is the send counter of a country calling code in the window
+// starting at start. A calling code says little of a number: it is kept as
+// it is, which lets an operator read a country's count in the table.
+func countryKey(callingCode string, start int64) string {
+	return "country#" + callingCode + "#" + strconv.FormatInt(start, 10)
 }
 
 // guessKey is the wrong-answer record of a phone number.

@@ -19,7 +19,9 @@ var testKey = []byte("ratelimit-test-key-0123456789abcdef")
 type limiter interface {
 	Take(ctx context.Context, phone string, now time.Time) error
 	Reserve(ctx context.Context, phone string, now time.Time) error
+	Answered(ctx context.Context, phone string, now time.Time) error
 	Clear(ctx context.Context, phone string) error
+	ClearRange(ctx context.Context, phone string, now time.Time) error
 }
 
 func policy(sends Rules, guesses GuessRules) Policy {
@@ -205,6 +207,7 @@ func checkLimits(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 			t.Errorf("answer %d: got %v, want the cool-off", DefaultCoolOffEvery+1, err)
 		}
 	})
+	checkRanges(t, make)
 }
 
 func TestMemory(t *testing.T) {
