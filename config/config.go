@@ -85,6 +85,22 @@ const (
 	// 800-63B's ceiling), default 100, and at most a thousandth of the
 	// number of possible codes.
 	EnvGuessLockAfter = "PHONEPASS_GUESS_LOCK_AFTER"
+	// EnvRangeDigits is the number of last digits dropped from a phone number
+	// to give the range the range guard counts: 1 to 6, default 3.
+	EnvRangeDigits = "PHONEPASS_RANGE_DIGITS"
+	// EnvRangeWindow is the range guard's window: 1m to 24h, default 1h.
+	EnvRangeWindow = "PHONEPASS_RANGE_WINDOW"
+	// EnvRangeMinCodes is how many codes a range must have had in the window
+	// before the range guard judges it: 1 to 10000, default 10.
+	EnvRangeMinCodes = "PHONEPASS_RANGE_MIN_CODES"
+	// EnvRangeMinAnsweredPercent is the share of a range's codes, in
+	// percent, that must be answered right for the range to get more codes
+	// in the window: 0 (the range guard off) to 100, default 20 (0 in the
+	// local pool, whose fictional numbers share a few ranges).
+	EnvRangeMinAnsweredPercent = "PHONEPASS_RANGE_MIN_ANSWERED_PERCENT"
+	// EnvCountryBudgets lists codes per hour per country calling code, such
+	// as "44:200,1:500" (1 to 1000000 each); empty, the default, sets none.
+	EnvCountryBudgets = "PHONEPASS_COUNTRY_BUDGETS"
 	// EnvCodeKey is the server secret (32 to 1024 characters) that keys the
 	// digests of codes and the hashes of phone numbers in the limiter's
 	// table. Required, except in a sam local dry run, which uses the
@@ -109,7 +125,8 @@ var Names = []string{
 	EnvWebOTPDomain, EnvSMSType, EnvSMSSenderID, EnvSMSOriginationNumber,
 	EnvSMSTimeout, EnvDryRun, EnvLogLevel, EnvRateLimitTable, EnvRateLimitPerPhone,
 	EnvRateLimitPhoneWindow, EnvRateLimitPoolPerMinute, EnvRateLimitFailOpen,
-	EnvGuessCoolOffEvery, EnvGuessCoolOff, EnvGuessLockAfter, EnvCodeKey, EnvCodeKeyPrevious,
+	EnvGuessCoolOffEvery, EnvGuessCoolOff, EnvGuessLockAfter, EnvRangeDigits, EnvRangeWindow,
+	EnvRangeMinCodes, EnvRangeMinAnsweredPercent, EnvCountryBudgets, EnvCodeKey, EnvCodeKeyPrevious,
 	EnvAcceptedLineTypes,
 }
 
@@ -148,8 +165,8 @@ type Config struct {
 	// RateLimitTable is the DynamoDB table of the limits across sign-ins;
 	// empty only in a dry run and in the local pool, which count in memory.
 	RateLimitTable string
-	// Limits holds the send limits and the guess budget; its Key is derived
-	// from the code key.
+	// Limits holds the send limits, the range guard, the country budgets
+	// and the guess budget; its Key is derived from the code key.
 	Limits ratelimit.Policy
 }
 
@@ -256,6 +273,21 @@ func load(lookup func(string) (string, bool), localKey string) (Config, error) {
 		r.check(EnvGuessLockAfter, fmt.Errorf("%d wrong answers against %d-digit codes give a lifetime chance of %d in %d of a guessed code, more than 1 in %d: lower it or lengthen %s",
 			g.LockAfter, c.Triggers.CodeDigits, g.LockAfter, codes, MaxGuessChance, EnvCodeLength))
 	}
+	// The local pool sends nothing, and its fictional numbers share a few
+	// ranges: there the range guard is off unless the variable asks for it.
+	answered := ratelimit.DefaultRangeMinAnsweredPercent
+	if localKey != "" {
+		answered = 0
+	}
+	c.Limits.Ranges = ratelimit.RangeRules{
+		Digits:             r.int(EnvRangeDigits, ratelimit.DefaultRangeDigits, ratelimit.MinRangeDigits, ratelimit.MaxRangeDigits),
+		Window:             r.duration(EnvRangeWindow, ratelimit.DefaultRangeWindow, ratelimit.MinRangeWindow, ratelimit.MaxRangeWindow),
+		MinCodes:           r.int(EnvRangeMinCodes, ratelimit.DefaultRangeMinCodes, 1, ratelimit.MaxRangeMinCodes),
+		MinAnsweredPercent: r.int(EnvRangeMinAnsweredPercent, answered, 0, 100),
+	}
+	budgets, err := ratelimit.ParseCountryBudgets(r.str(EnvCountryBudgets))
+	r.check(EnvCountryBudgets, err)
+	c.Limits.Ranges.Countries = budgets
 	c.Triggers.Keys = r.keys(c.DryRun, localKey)
 	c.Limits.Key = c.Triggers.Keys.Derive("ratelimit")
 	if r.err != nil {

@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -59,6 +60,9 @@ func TestLoadDefaults(t *testing.T) {
 	}
 	if c.RateLimitTable != "phonepass-limits" || c.Limits.Sends != ratelimit.DefaultRules() || c.Limits.Guesses != ratelimit.DefaultGuessRules() || c.Triggers.LimiterFailOpen {
 		t.Errorf("got table %q limits %+v fail open %v, want the table, defaults, false", c.RateLimitTable, c.Limits, c.Triggers.LimiterFailOpen)
+	}
+	if r := c.Limits.Ranges; r.Digits != 3 || r.Window != time.Hour || r.MinCodes != 10 || r.MinAnsweredPercent != 20 || r.Countries != nil {
+		t.Errorf("got range rules %+v, want %+v", r, ratelimit.DefaultRangeRules())
 	}
 	if c.Triggers.Keys.IsZero() || len(c.Limits.Key) != 32 || string(c.Limits.Key) == testKey {
 		t.Errorf("got keys %v and limiter key %x, want the code key and a key derived from it", c.Triggers.Keys.IsZero(), c.Limits.Key)
@@ -160,6 +164,8 @@ func TestLoadValues(t *testing.T) {
 		EnvSAMLocal: "true", EnvDryRun: "false", EnvCodeKey: testKey,
 		EnvRateLimitTable: "phonepass-sends", EnvRateLimitPerPhone: "3", EnvRateLimitPhoneWindow: "1h",
 		EnvRateLimitPoolPerMinute: "0", EnvRateLimitFailOpen: "true",
+		EnvRangeDigits: "4", EnvRangeWindow: "30m", EnvRangeMinCodes: "25", EnvRangeMinAnsweredPercent: "0",
+		EnvCountryBudgets: "44:200, +1:500",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -179,6 +185,11 @@ func TestLoadValues(t *testing.T) {
 	wantGuesses := ratelimit.GuessRules{CoolOffEvery: 5, CoolOff: time.Minute, LockAfter: 20}
 	if c.RateLimitTable != "phonepass-sends" || c.Limits.Sends != wantRules || c.Limits.Guesses != wantGuesses || !c.Triggers.LimiterFailOpen {
 		t.Errorf("got table %q limits %+v fail open %v", c.RateLimitTable, c.Limits, c.Triggers.LimiterFailOpen)
+	}
+	wantRanges := ratelimit.RangeRules{Digits: 4, Window: 30 * time.Minute, MinCodes: 25,
+		Countries: []ratelimit.CountryBudget{{CallingCode: "44", PerHour: 200}, {CallingCode: "1", PerHour: 500}}}
+	if !reflect.DeepEqual(c.Limits.Ranges, wantRanges) {
+		t.Errorf("got range rules %+v, want %+v", c.Limits.Ranges, wantRanges)
 	}
 	if c.DryRun || c.LogLevel != zapcore.DebugLevel {
 		t.Errorf("got dry run %v level %v, want false, debug", c.DryRun, c.LogLevel)
@@ -219,33 +230,38 @@ func TestLoadDryRun(t *testing.T) {
 // of its variable first.
 func TestLoadNamesTheVariable(t *testing.T) {
 	bad := map[string][]string{
-		EnvCodeLength:             {"3", "11", "six", "6.0"},
-		EnvCodeTTL:                {"10s", "1h", "5", "five minutes"},
-		EnvMaxAttempts:            {"0", "11", "-1"},
-		EnvMaxResends:             {"-1", "6", "x"},
-		EnvResendInterval:         {"-1s", "10m", "30"},
-		EnvAllowedCountryCodes:    {"uk", "1,,44", "0044"},
-		EnvHideUnknownUsers:       {"yes please"},
-		EnvSMSTemplate:            {"no placeholder"},
-		EnvAppName:                {strings.Repeat("a", 41)},
-		EnvWebOTPDomain:           {"https://x.example"},
-		EnvSMSType:                {"transactional", "Marketing"},
-		EnvSMSSenderID:            {"TooLongSenderID", "12345"},
-		EnvSMSOriginationNumber:   {"2065550100"},
-		EnvSMSTimeout:             {"50ms", "3501ms", "4s", "3"},
-		EnvDryRun:                 {"maybe"},
-		EnvLogLevel:               {"verbose", "fatal"},
-		EnvRateLimitTable:         {"a", "bad name!"},
-		EnvRateLimitPerPhone:      {"0", "101", "x"},
-		EnvRateLimitPhoneWindow:   {"30s", "25h", "15"},
-		EnvRateLimitPoolPerMinute: {"-1", "100001"},
-		EnvRateLimitFailOpen:      {"sometimes"},
-		EnvGuessCoolOffEvery:      {"0", "101", "x"},
-		EnvGuessCoolOff:           {"30s", "25h", "15"},
-		EnvGuessLockAfter:         {"0", "101", "1e2"},
-		EnvCodeKey:                {"short", strings.Repeat("k", 1025)},
-		EnvCodeKeyPrevious:        {"short", otp.DevelopmentKey},
-		EnvAcceptedLineTypes:      {"sms", "mobile,,voip", "unknown", "Mobile"},
+		EnvCodeLength:              {"3", "11", "six", "6.0"},
+		EnvCodeTTL:                 {"10s", "1h", "5", "five minutes"},
+		EnvMaxAttempts:             {"0", "11", "-1"},
+		EnvMaxResends:              {"-1", "6", "x"},
+		EnvResendInterval:          {"-1s", "10m", "30"},
+		EnvAllowedCountryCodes:     {"uk", "1,,44", "0044"},
+		EnvHideUnknownUsers:        {"yes please"},
+		EnvSMSTemplate:             {"no placeholder"},
+		EnvAppName:                 {strings.Repeat("a", 41)},
+		EnvWebOTPDomain:            {"https://x.example"},
+		EnvSMSType:                 {"transactional", "Marketing"},
+		EnvSMSSenderID:             {"TooLongSenderID", "12345"},
+		EnvSMSOriginationNumber:    {"2065550100"},
+		EnvSMSTimeout:              {"50ms", "3501ms", "4s", "3"},
+		EnvDryRun:                  {"maybe"},
+		EnvLogLevel:                {"verbose", "fatal"},
+		EnvRateLimitTable:          {"a", "bad name!"},
+		EnvRateLimitPerPhone:       {"0", "101", "x"},
+		EnvRateLimitPhoneWindow:    {"30s", "25h", "15"},
+		EnvRateLimitPoolPerMinute:  {"-1", "100001"},
+		EnvRateLimitFailOpen:       {"sometimes"},
+		EnvGuessCoolOffEvery:       {"0", "101", "x"},
+		EnvGuessCoolOff:            {"30s", "25h", "15"},
+		EnvGuessLockAfter:          {"0", "101", "1e2"},
+		EnvRangeDigits:             {"0", "7", "three"},
+		EnvRangeWindow:             {"30s", "25h", "60"},
+		EnvRangeMinCodes:           {"0", "10001", "ten"},
+		EnvRangeMinAnsweredPercent: {"-1", "101", "20%"},
+		EnvCountryBudgets:          {"44", "44:0", "uk:200", "44:200,", "44:1000001", "44 : 200"},
+		EnvCodeKey:                 {"short", strings.Repeat("k", 1025)},
+		EnvCodeKeyPrevious:         {"short", otp.DevelopmentKey},
+		EnvAcceptedLineTypes:       {"sms", "mobile,,voip", "unknown", "Mobile"},
 	}
 	for _, name := range Names {
 		if _, ok := bad[name]; !ok {
@@ -293,5 +309,35 @@ func TestDocsListEveryVariable(t *testing.T) {
 	}
 	for n := range rows {
 		t.Errorf("docs/configuration.md has a row for %s, which config.Names lacks", n)
+	}
+}
+
+// TestLoadRangeGuard: the range guard is on by default where SMS are sent,
+// off by default in the local pool, and on there when asked for.
+func TestLoadRangeGuard(t *testing.T) {
+	const localKey = "local-pool-key-0123456789abcdefghijklmnop"
+	tests := []struct {
+		name  string
+		env   map[string]string
+		local bool
+		want  int
+	}{
+		{"deployed", deployed, false, ratelimit.DefaultRangeMinAnsweredPercent},
+		{"dry run", map[string]string{EnvSAMLocal: "true"}, false, ratelimit.DefaultRangeMinAnsweredPercent},
+		{"local pool", nil, true, 0},
+		{"local pool, asked for", map[string]string{EnvRangeMinAnsweredPercent: "20"}, true, 20},
+		{"deployed, turned off", with(map[string]string{EnvRangeMinAnsweredPercent: "0"}), false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			load := func() (Config, error) { return Load(env(tt.env)) }
+			if tt.local {
+				load = func() (Config, error) { return LoadLocal(env(tt.env), localKey) }
+			}
+			c, err := load()
+			if err != nil || c.Limits.Ranges.MinAnsweredPercent != tt.want {
+				t.Errorf("got %d (%v), want %d", c.Limits.Ranges.MinAnsweredPercent, err, tt.want)
+			}
+		})
 	}
 }

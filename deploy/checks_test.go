@@ -38,6 +38,9 @@ var checks = []struct {
 	{"config mapping", checkConfigMapping},
 	{"parameter values", checkParameterValues},
 	{"outputs", checkOutputs},
+	{"web acl", checkWebACL},
+	{"alarms", checkAlarms},
+	{"dashboard", checkDashboard},
 }
 
 // functionID is the logical ID of the one function; the Makefile's
@@ -99,6 +102,8 @@ var infraParameters = []string{
 	"DeletionProtection", "AuthSessionValidityMinutes", "AccessTokenValidityMinutes",
 	"IdTokenValidityMinutes", "RefreshTokenValidityDays", "LogRetentionDays", "UserPoolTier",
 	"UserPoolDeletionPolicy", "AllowAdminCreateUserOnly", "ThreatProtection",
+	"WebACLMode", "WebACLRateLimit", "WebACLIpReputation", "ExistingWebACLArn",
+	"AlarmEmail", "SMSSpendAlarmUSD", "SendFailureAlarmThreshold", "RefusalAlarmThreshold",
 }
 
 // function returns the one Lambda function, which must be functionID.
@@ -882,6 +887,20 @@ var samples = map[string][]sample{
 	config.EnvGuessLockAfter: {{value: "0"}, {value: "1", combined: "below the default GuessCoolOffEvery of 10"},
 		{value: "9", combined: "below the default GuessCoolOffEvery of 10"}, {value: "10"}, {value: "99"}, {value: "100"},
 		{value: "101"}, {value: "x"}, {value: "0100", narrowed: "no leading zeros"}},
+	config.EnvRangeDigits: {{value: "0"}, {value: "1"}, {value: "3"}, {value: "6"}, {value: "7"}, {value: "x"}, {value: "-3"},
+		{value: "03", narrowed: "only 1 to 6 are offered"}},
+	config.EnvRangeWindow: {{value: "0"}, {value: "0.5"}, {value: "1"}, {value: "1.5"}, {value: "60"}, {value: "1440"},
+		{value: "1441"}, {value: "60m"}},
+	config.EnvRangeMinCodes: {{value: "0"}, {value: "1"}, {value: "10"}, {value: "9999"}, {value: "10000"}, {value: "10001"},
+		{value: "-1"}, {value: "2.5"}, {value: "x"}, {value: "010", narrowed: "no leading zeros"}},
+	config.EnvRangeMinAnsweredPercent: {{value: "0"}, {value: "1"}, {value: "20"}, {value: "99"}, {value: "100"}, {value: "101"},
+		{value: "-1"}, {value: "20%"}, {value: "0.5"}, {value: "020", narrowed: "no leading zeros"}, {value: "00", narrowed: "no leading zeros"}},
+	config.EnvCountryBudgets: {{value: ""}, {value: "44:200"}, {value: "44:200,1:500"}, {value: "44:200, 1:500"}, {value: "+44:200,+1:500"},
+		{value: "999:1000000"}, {value: "1:1"}, {value: "44:200,44:100"}, {value: "44:0"}, {value: "44:1000001"}, {value: "44"},
+		{value: "44:"}, {value: ":200"}, {value: "44:200,"}, {value: "44:200,,1:500"}, {value: "uk:200"}, {value: "0044:200"},
+		{value: "1000:5"}, {value: "44:2e2"}, {value: "44:-5"}, {value: "44:+5"}, {value: "44 :200"}, {value: "44: 200"},
+		{value: "44:0200", narrowed: "no leading zeros"}, {value: " 44:200", narrowed: "spaces only after commas"},
+		{value: "44:200 ,1:500", narrowed: "spaces only after commas"}},
 }
 
 // deployedKey and deployedTable stand in for what the stack always gives the

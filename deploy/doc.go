@@ -16,7 +16,14 @@
 //     the stack generates, passed as a dynamic reference) and the local-only
 //     PHONEPASS_DRY_RUN;
 //   - the user pool outlives the stack by default, its users cannot write
-//     their phone_number, and threat protection needs the Plus plan.
+//     their phone_number, and threat protection needs the Plus plan;
+//   - WebACLMode none makes no web ACL, create a REGIONAL one that blocks
+//     each client IP past WebACLRateLimit (with the AWS IP reputation list
+//     by default), existing associates the one ExistingWebACLArn names;
+//   - alarms on the SMS spend and on the send failures and refusals that
+//     package metrics writes notify one SNS topic (AlarmEmail subscribes
+//     to it), and the dashboard shows every metric of package metrics, by
+//     the names and dimension that package writes.
 //
 // The same checks run on copies of the template broken on purpose, each of
 // which must be caught. To check something new (a table, a variable), add a
