@@ -16,6 +16,7 @@ import (
 	"github.com/phonepass/phonepass/internal/runtimeapi"
 	"github.com/phonepass/phonepass/internal/sampleevents"
 	"github.com/phonepass/phonepass/internal/testenv"
+	"github.com/phonepass/phonepass/metrics"
 	"github.com/phonepass/phonepass/otp"
 )
 
@@ -428,6 +429,23 @@ func checkLogs(t *testing.T, stdout string, outcomes, codes []string) {
 	}
 	if !slices.Equal(logged, outcomes) {
 		t.Errorf("logged outcomes:\ngot  %q\nwant %q", logged, outcomes)
+	}
+	// The Embedded Metric Format lines beside them: the codes sent, in the
+	// namespace the template's alarms read.
+	sentMetrics := 0
+	for _, line := range lines {
+		var rec struct {
+			AWS struct {
+				CloudWatchMetrics []struct{ Namespace string }
+			} `json:"_aws"`
+			CodesSent float64
+		}
+		if json.Unmarshal([]byte(line), &rec) == nil && len(rec.AWS.CloudWatchMetrics) == 1 && rec.AWS.CloudWatchMetrics[0].Namespace == metrics.Namespace {
+			sentMetrics += int(rec.CodesSent)
+		}
+	}
+	if sentMetrics != len(codes) {
+		t.Errorf("got %d codes sent in the metric lines, want %d, one for each SMS", sentMetrics, len(codes))
 	}
 	if !strings.Contains(stdout, maskedPhone) {
 		t.Errorf("stdout never shows the masked phone %s, want it in the log lines", maskedPhone)

@@ -23,6 +23,7 @@ import (
 
 	"github.com/phonepass/phonepass/config"
 	"github.com/phonepass/phonepass/internal/awsenv"
+	"github.com/phonepass/phonepass/metrics"
 	"github.com/phonepass/phonepass/ratelimit"
 	"github.com/phonepass/phonepass/sms"
 	"github.com/phonepass/phonepass/triggers"
@@ -100,7 +101,10 @@ func setup(ctx context.Context) (*triggers.Handler, error) {
 		}
 		limiter = l
 	}
-	h, err := triggers.New(cfg.Triggers, sender, log, triggers.WithLimiter(limiter))
+	// One CloudWatch Embedded Metric Format line per invocation, beside the
+	// log lines: CloudWatch Logs turns them into the metrics that the
+	// template's alarms and dashboard use.
+	h, err := triggers.New(cfg.Triggers, sender, log, triggers.WithLimiter(limiter), triggers.WithMetrics(metrics.New(os.Stdout, nil)))
 	if err != nil {
 		return nil, err
 	}

@@ -216,11 +216,13 @@ func (h *Handler) sendNew(ctx context.Context, userName string, to recipient, no
 		return round{}, fmt.Errorf("digest code: %w", err)
 	}
 	start := time.Now()
-	if err := h.sender.SendCode(ctx, to.phone, code); err != nil {
-		out.detail = err
+	err = h.sender.SendCode(ctx, to.phone, code)
+	out.sendLatency = time.Since(start)
+	if err != nil {
+		out.result, out.detail = OutcomeSendFailed, err
 		return round{}, errSendFailed
 	}
-	h.sendTimes.record(time.Since(start))
+	h.sendTimes.record(out.sendLatency)
 	out.result = OutcomeSent
 	if resends > 0 {
 		out.result = OutcomeResent
@@ -259,7 +261,7 @@ func (h *Handler) verifyAuthChallenge(ctx context.Context, ev *verifyEvent, out 
 	if h.cfg.Keys.Matches(d, ev.UserName, answer, now, h.cfg.CodeTTL) && to.eligible {
 		ev.Response.AnswerCorrect = true
 		out.result = OutcomeCorrect
-		h.clearAnswers(ctx, to.phone, out)
+		h.answered(ctx, to.phone, now, out)
 		return nil
 	}
 	switch {

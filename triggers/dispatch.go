@@ -28,6 +28,7 @@ var routes = map[string]route{
 	SourceCreateAuthChallenge:   adapt((*Handler).createAuthChallenge, func(e *createEvent) string { return e.TriggerSource }),
 	SourceVerifyChallengeAnswer: adapt((*Handler).verifyAuthChallenge, func(e *verifyEvent) string { return e.TriggerSource }),
 	SourceAdminUnlock:           adapt((*Handler).unlock, func(e *unlockEvent) string { return e.TriggerSource }),
+	SourceAdminUnlockRange:      adapt((*Handler).unlockRange, func(e *unlockEvent) string { return e.TriggerSource }),
 }
 
 // adapt makes the route of a trigger whose event has type E: one decode,

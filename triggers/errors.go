@@ -34,6 +34,8 @@ const (
 	CodeSendFailed           ErrorCode = "send_failed"
 	CodeRateLimited          ErrorCode = "rate_limited"
 	CodePoolLimited          ErrorCode = "pool_limited"
+	CodeRangeLimited         ErrorCode = "range_limited"
+	CodeCountryLimited       ErrorCode = "country_limited"
 	CodeCoolingOff           ErrorCode = "cooling_off"
 	CodeLocked               ErrorCode = "locked"
 	CodeCheckFailed          ErrorCode = "check_failed"
@@ -62,6 +64,8 @@ var ErrorCodes = []struct {
 	{CodeSendFailed, "the SMS could not be sent, or the limits could not be checked (they fail closed)"},
 	{CodeRateLimited, "too many codes for this number in the window; the message says when to try again"},
 	{CodePoolLimited, "the whole pool's ceiling of codes per minute is reached; the message says when to try again"},
+	{CodeRangeLimited, "too few of the codes sent to the number's range were answered (the SMS-pumping guard); the message says when to try again"},
+	{CodeCountryLimited, "the budget of codes per hour for the number's country is spent; the message says when to try again"},
 	{CodeCoolingOff, "too many wrong codes for this number: a cool-off; the message says when it ends"},
 	{CodeLocked, "too many wrong codes: the number is locked until an administrator unlocks it"},
 	{CodeCheckFailed, "the answer could not be counted, so it was not checked (the guess budget fails closed)"},

@@ -26,6 +26,12 @@ const (
 // principals allowed lambda:InvokeFunction can.
 const SourceAdminUnlock = "PhonepassAdmin_Unlock"
 
+// SourceAdminUnlockRange is the triggerSource of an administrator's request
+// to lift the range guard from the range of a number, for the current
+// window: {"triggerSource": "PhonepassAdmin_UnlockRange", "phone":
+// "+447700900123"}, sent as SourceAdminUnlock is.
+const SourceAdminUnlockRange = "PhonepassAdmin_UnlockRange"
+
 // ChallengeName is the only challenge phonepass presents and accepts.
 const ChallengeName = "CUSTOM_CHALLENGE"
 
@@ -59,6 +65,7 @@ type Handler struct {
 	random    func(digits int) (string, error)
 	sendTimes sendTimes
 	pause     func(ctx context.Context, d time.Duration)
+	metrics   MetricsWriter
 }
 
 // Option changes a Handler made by New.
@@ -114,6 +121,7 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	var out outcome
 	resp, src, err := h.dispatch(ctx, payload, &out)
 	h.logInvocation(ctx, src, out, err, start)
+	h.writeMetrics(src, out)
 	var ue *UserError
 	if err != nil && !errors.As(err, &ue) {
 		err = errInternal

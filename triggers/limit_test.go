@@ -19,7 +19,8 @@ type fakeLimiter struct {
 	mu                   sync.Mutex
 	take, reserve, clear func(phone string) error
 	taken, reserved      []string
-	cleared              []string
+	cleared, answered    []string
+	rangesCleared        []string
 }
 
 func (l *fakeLimiter) Take(_ context.Context, phone string, _ time.Time) error {
@@ -42,6 +43,20 @@ func (l *fakeLimiter) Reserve(_ context.Context, phone string, _ time.Time) erro
 	return l.reserve(phone)
 }
 
+func (l *fakeLimiter) Answered(_ context.Context, phone string, _ time.Time) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.answered = append(l.answered, phone)
+	return nil
+}
+
+func (l *fakeLimiter) ClearRange(_ context.Context, phone string, _ time.Time) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.rangesCleared = append(l.rangesCleared, phone)
+	return nil
+}
+
 func (l *fakeLimiter) Clear(_ context.Context, phone string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -54,13 +69,15 @@ func (l *fakeLimiter) Clear(_ context.Context, phone string) error {
 
 // refusal is a refusal as ratelimit.Refused describes itself.
 type refusal struct {
-	wait          time.Duration
-	pool, answers bool
+	wait                            time.Duration
+	pool, answers, ranges, countrys bool
 }
 
 func (r refusal) Error() string             { return "refused" }
 func (r refusal) RetryAfter() time.Duration { return r.wait }
 func (r refusal) PoolWide() bool            { return r.pool }
+func (r refusal) RangeWide() bool           { return r.ranges }
+func (r refusal) CountryWide() bool         { return r.countrys }
 func (r refusal) WrongAnswers() bool        { return r.answers }
 
 func TestLimiterConsultedBeforeEachSend(t *testing.T) {
@@ -76,6 +93,8 @@ func TestLimiterConsultedBeforeEachSend(t *testing.T) {
 		{"phone limit", false, refusal{wait: 12*time.Minute + time.Second}, "[rate_limited] too many codes requested for this phone number; try again in 13 minutes", 0},
 		{"phone limit seconds", false, refusal{wait: 41 * time.Second}, "[rate_limited] too many codes requested for this phone number; try again in 41 seconds", 0},
 		{"pool ceiling", false, refusal{wait: 20 * time.Second, pool: true}, "[pool_limited] sign-in codes are temporarily unavailable; try again in 20 seconds", 0},
+		{"range guard", false, refusal{wait: 40 * time.Minute, ranges: true}, "[range_limited] sign-in codes are temporarily unavailable for numbers like this one; try again in 40 minutes", 0},
+		{"country budget", false, refusal{wait: 20 * time.Minute, countrys: true}, "[country_limited] sign-in codes are temporarily unavailable for this country; try again in 20 minutes", 0},
 		{"cool-off", false, refusal{wait: 14 * time.Minute, answers: true}, "[cooling_off] too many wrong codes for this phone number; try again in 14 minutes", 0},
 		{"locked", false, refusal{answers: true}, "[locked] too many wrong codes for this phone number: it is locked until support unlocks it", 0},
 		{"refusal wrapped", false, errors.Join(refusal{wait: time.Minute, pool: true}, unreachable), "[pool_limited] sign-in codes are temporarily unavailable; try again in 60 seconds", 0},
@@ -124,8 +143,8 @@ func TestEveryAnswerIsCounted(t *testing.T) {
 	if res, err := s.answer(f.out.last(t), nil); res != resTokens || err != nil {
 		t.Fatalf("right answer: got %s, %v; want tokens", res, err)
 	}
-	if len(l.reserved) != 2 || len(l.cleared) != 1 || l.cleared[0] != testPhone {
-		t.Errorf("got reserved %v cleared %v, want two answers counted for %s and one clear", l.reserved, l.cleared, testPhone)
+	if len(l.reserved) != 2 || len(l.answered) != 1 || l.answered[0] != testPhone || len(l.cleared) != 0 {
+		t.Errorf("got reserved %v answered %v cleared %v, want two answers counted for %s, one right answer recorded, no clear", l.reserved, l.answered, l.cleared, testPhone)
 	}
 }
 
@@ -151,8 +170,8 @@ func TestAnswerRefusedByGuessBudget(t *testing.T) {
 			if err == nil || err.Error() != tt.want || ev.Response.AnswerCorrect {
 				t.Errorf("got %v, answerCorrect %v; want %q and no check", err, ev.Response.AnswerCorrect, tt.want)
 			}
-			if len(l.cleared) != 0 {
-				t.Errorf("cleared %v: a refused answer must not clear the count", l.cleared)
+			if len(l.cleared)+len(l.answered) != 0 {
+				t.Errorf("cleared %v answered %v: a refused answer must not clear the count", l.cleared, l.answered)
 			}
 		})
 	}

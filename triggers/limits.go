@@ -21,8 +21,14 @@ type Limiter interface {
 	// Reserve counts one answer for phone about to be checked at now,
 	// unless the number is cooling off or locked.
 	Reserve(ctx context.Context, phone string, now time.Time) error
-	// Clear forgets phone's wrong answers: after a right one, or to unlock it.
+	// Answered records a right answer for phone at now: it forgets the
+	// number's wrong answers and counts an answered code for its range.
+	Answered(ctx context.Context, phone string, now time.Time) error
+	// Clear forgets phone's wrong answers and lock (an administrator's unlock).
 	Clear(ctx context.Context, phone string) error
+	// ClearRange lifts the range guard from the range of phone for the
+	// window holding now (an administrator's unlock).
+	ClearRange(ctx context.Context, phone string, now time.Time) error
 }
 
 // refusal is what a Limiter's refusals say of themselves.
@@ -32,6 +38,11 @@ type refusal interface {
 	RetryAfter() time.Duration
 	// PoolWide reports the whole pool's ceiling rather than this number's limit.
 	PoolWide() bool
+	// RangeWide reports the range guard: too few of the codes sent to the
+	// number's range were answered.
+	RangeWide() bool
+	// CountryWide reports the budget of the number's country.
+	CountryWide() bool
 	// WrongAnswers reports a cool-off or lock after wrong answers rather
 	// than a limit on codes sent.
 	WrongAnswers() bool
@@ -43,6 +54,10 @@ func refused(r refusal) (error, Outcome) {
 	switch {
 	case r.PoolWide():
 		return userErr(CodePoolLimited, "sign-in codes are temporarily unavailable; try again in "+humanWait(wait)), OutcomePoolLimited
+	case r.RangeWide():
+		return userErr(CodeRangeLimited, "sign-in codes are temporarily unavailable for numbers like this one; try again in "+humanWait(wait)), OutcomeRangeLimited
+	case r.CountryWide():
+		return userErr(CodeCountryLimited, "sign-in codes are temporarily unavailable for this country; try again in "+humanWait(wait)), OutcomeCountryLimited
 	case r.WrongAnswers() && wait == 0:
 		return userErr(CodeLocked, "too many wrong codes for this phone number: it is locked until support unlocks it"), OutcomeLocked
 	case r.WrongAnswers():
@@ -90,14 +105,14 @@ func judge(err error, failOpen bool, what string, unavailable error, out *outcom
 	return unavailable
 }
 
-// clearAnswers forgets phone's wrong answers after a right one. A failure
-// is logged and otherwise ignored: the count only stays higher.
-func (h *Handler) clearAnswers(ctx context.Context, phone string, out *outcome) {
+// answered records a right answer for phone. A failure is logged and
+// otherwise ignored: the counts only stay higher.
+func (h *Handler) answered(ctx context.Context, phone string, now time.Time, out *outcome) {
 	if h.limiter == nil {
 		return
 	}
-	if err := h.limiter.Clear(ctx, phone); err != nil {
-		out.detail = fmt.Errorf("clear wrong answers: %w", err)
+	if err := h.limiter.Answered(ctx, phone, now); err != nil {
+		out.detail = fmt.Errorf("record right answer: %w", err)
 	}
 }
 
@@ -114,9 +129,10 @@ func humanWait(d time.Duration) string {
 	return strconv.Itoa(m) + " minutes"
 }
 
-// unlockEvent is the administrator's request to clear a phone number's
-// wrong answers and lock, sent by invoking the function directly (see
-// SourceAdminUnlock); Cognito never sends it.
+// unlockEvent is an administrator's request to clear a phone number's
+// wrong answers and lock (SourceAdminUnlock), or its range's guard
+// (SourceAdminUnlockRange), sent by invoking the function directly;
+// Cognito never sends it.
 type unlockEvent struct {
 	TriggerSource string `json:"triggerSource"`
 	Phone         string `json:"phone"`
@@ -125,6 +141,16 @@ type unlockEvent struct {
 
 // unlock clears a phone number's wrong answers, lock included.
 func (h *Handler) unlock(ctx context.Context, ev *unlockEvent, out *outcome) error {
+	return h.adminClear(ev, out, func(phone string) error { return h.limiter.Clear(ctx, phone) })
+}
+
+// unlockRange lifts the range guard from the range of a phone number.
+func (h *Handler) unlockRange(ctx context.Context, ev *unlockEvent, out *outcome) error {
+	return h.adminClear(ev, out, func(phone string) error { return h.limiter.ClearRange(ctx, phone, h.now()) })
+}
+
+// adminClear runs an administrator's clear of the limiter on ev's number.
+func (h *Handler) adminClear(ev *unlockEvent, out *outcome, clear func(phone string) error) error {
 	out.phone = ev.Phone
 	ev.Unlocked = false
 	if !phone.Valid(ev.Phone) {
@@ -133,7 +159,7 @@ func (h *Handler) unlock(ctx context.Context, ev *unlockEvent, out *outcome) err
 	if h.limiter == nil {
 		return userErr(CodeNoLimiter, "no limiter is configured: there is nothing to unlock")
 	}
-	if err := h.limiter.Clear(ctx, ev.Phone); err != nil {
+	if err := clear(ev.Phone); err != nil {
 		return fmt.Errorf("unlock: %w", err)
 	}
 	ev.Unlocked = true

@@ -1,5 +1,7 @@
 package triggers
 
+import "time"
+
 // Outcome is what one invocation did, as its log line says ("outcome"):
 // operators search and count by it. Each value keeps its meaning.
 type Outcome string
@@ -20,6 +22,9 @@ const (
 	OutcomeUnverifiedPhone   Outcome = "unverified-phone"    // the user's number is not verified: no SMS
 	OutcomeRateLimited       Outcome = "rate-limited"        // the number's send limit refused a code
 	OutcomePoolLimited       Outcome = "pool-limited"        // the pool's ceiling refused a code
+	OutcomeRangeLimited      Outcome = "range-limited"       // the range guard refused a code
+	OutcomeCountryLimited    Outcome = "country-limited"     // the country's budget refused a code
+	OutcomeSendFailed        Outcome = "send-failed"         // SNS did not take the code
 	OutcomeCoolingOff        Outcome = "cooling-off"         // a cool-off after wrong answers refused a code or an answer
 	OutcomeLocked            Outcome = "locked"              // the number is locked after wrong answers
 	OutcomeLimiterDown       Outcome = "limiter-unavailable" // the limits table could not be reached
@@ -31,10 +36,11 @@ const (
 	OutcomeError             Outcome = "error"               // the invocation failed before any of the above
 )
 
-// outcome is what one invocation did, for its log line.
+// outcome is what one invocation did, for its log line and its metrics.
 type outcome struct {
-	result Outcome
-	pool   string
-	phone  string
-	detail error
+	result      Outcome
+	pool        string
+	phone       string
+	detail      error
+	sendLatency time.Duration // how long the SMS send took, if one was tried
 }

@@ -19,6 +19,8 @@ export const ERROR_TEXTS = {
   send_failed: { text: 'We could not send a text message to this number. Check the number and try again.', restart: true },
   rate_limited: { text: 'Too many codes were sent to this number.', restart: true, wait: true },
   pool_limited: { text: 'Sign-in codes are busy right now.', restart: true, wait: true },
+  range_limited: { text: 'Sign-in codes for numbers like yours are paused for a while.', restart: true, wait: true },
+  country_limited: { text: 'Sign-in codes for your country are paused for a while.', restart: true, wait: true },
   cooling_off: { text: 'Too many wrong codes for this number.', restart: true, wait: true },
   locked: { text: 'Too many wrong codes: this number is locked. Contact support to unlock it.', restart: true },
   check_failed: { text: 'We could not check the code. Try it again.', restart: false },
