@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -40,6 +41,10 @@ const (
 	envLambdaEndpoint = "LOCALPOOL_LAMBDA_ENDPOINT"
 	envLambdaFunction = "LOCALPOOL_LAMBDA_FUNCTION"
 	envWeb            = "LOCALPOOL_WEB"
+	envAllowRemote    = "LOCALPOOL_ALLOW_REMOTE"
+	envPublicURL      = "LOCALPOOL_PUBLIC_URL"
+	envCustomAttrs    = "LOCALPOOL_CUSTOM_ATTRIBUTES"
+	envAdminCreds     = "LOCALPOOL_ADMIN_CREDENTIALS"
 )
 
 // defaultWebDir is served when --web is not given and it exists.
@@ -58,8 +63,38 @@ func main() {
 // flags holds the command line.
 type flags struct {
 	addr, dataDir, poolID, clientID, lambdaEndpoint, lambdaFunction, web string
-	inMemory                                                             bool
+	publicURL, adminCreds                                                string
+	inMemory, allowRemote                                                bool
 	session                                                              time.Duration
+	customAttrs                                                          listFlag
+}
+
+// listFlag is a repeatable flag; its first use replaces the default (the
+// environment's list).
+type listFlag struct {
+	values []string
+	given  bool
+}
+
+// String returns the values, separated by commas.
+func (l *listFlag) String() string { return strings.Join(l.values, ",") }
+
+// Set adds a value, after dropping the default on first use.
+func (l *listFlag) Set(v string) error {
+	if !l.given {
+		l.values, l.given = nil, true
+	}
+	l.values = append(l.values, v)
+	return nil
+}
+
+// boolEnv reads a true/false environment variable for a flag's default.
+func boolEnv(env func(name, def string) string, name string) (bool, error) {
+	v, err := strconv.ParseBool(env(name, "false"))
+	if err != nil {
+		return false, fmt.Errorf("%s: %q is not true or false", name, env(name, ""))
+	}
+	return v, nil
 }
 
 func parseFlags(args []string, lookup func(string) (string, bool), stderr io.Writer) (flags, error) {
@@ -79,11 +114,24 @@ func parseFlags(args []string, lookup func(string) (string, bool), stderr io.Wri
 	fs.StringVar(&f.lambdaEndpoint, "lambda-endpoint", env(envLambdaEndpoint, ""), "invoke the triggers at this Lambda endpoint (such as sam local start-lambda's http://127.0.0.1:3001) instead of in-process (env "+envLambdaEndpoint+")")
 	fs.StringVar(&f.lambdaFunction, "lambda-function", env(envLambdaFunction, "PhonepassFunction"), "function name to invoke with --lambda-endpoint (env "+envLambdaFunction+")")
 	fs.StringVar(&f.web, "web", env(envWeb, ""), "directory of static files to serve for GET requests (default "+defaultWebDir+" if it exists; env "+envWeb+")")
-	inMem, err := strconv.ParseBool(env(envInMemory, "false"))
+	fs.StringVar(&f.publicURL, "public-url", env(envPublicURL, ""), "URL clients reach the pool at, for the banner, the Amplify configuration and the token issuer (default the listening address; env "+envPublicURL+")")
+	fs.StringVar(&f.adminCreds, "admin-credentials", env(envAdminCreds, ""), "ACCESS_KEY_ID:SECRET that admin calls must be signed with (default any well-formed SigV4 signature; env "+envAdminCreds+")")
+	for _, a := range strings.Split(env(envCustomAttrs, ""), ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			f.customAttrs.values = append(f.customAttrs.values, a)
+		}
+	}
+	fs.Var(&f.customAttrs, "custom-attribute", "declare the custom attribute custom:NAME in the schema; repeat for more (env "+envCustomAttrs+", comma-separated)")
+	inMem, err := boolEnv(env, envInMemory)
 	if err != nil {
-		return f, fmt.Errorf("%s: %q is not true or false", envInMemory, env(envInMemory, ""))
+		return f, err
 	}
 	fs.BoolVar(&f.inMemory, "in-memory", inMem, "keep nothing after exit (env "+envInMemory+")")
+	remote, err := boolEnv(env, envAllowRemote)
+	if err != nil {
+		return f, err
+	}
+	fs.BoolVar(&f.allowRemote, "allow-remote", remote, "listen on an address other than loopback (--addr 0.0.0.0:9229): other machines can then call the pool (env "+envAllowRemote+")")
 	sess, err := time.ParseDuration(env(envSession, localpool.DefaultSessionTTL.String()))
 	if err != nil {
 		return f, fmt.Errorf("%s: %q is not a duration such as 3m", envSession, env(envSession, ""))
@@ -112,6 +160,17 @@ func run(ctx context.Context, args []string, lookup func(string) (string, bool),
 	} else if fi, err := os.Stat(web); err != nil || !fi.IsDir() {
 		return fmt.Errorf("--web %s is not a directory", web)
 	}
+	var creds *localpool.AdminCredentials
+	if f.adminCreds != "" {
+		id, secret, ok := strings.Cut(f.adminCreds, ":")
+		if !ok || id == "" || secret == "" {
+			return errors.New("--admin-credentials must be ACCESS_KEY_ID:SECRET")
+		}
+		creds = &localpool.AdminCredentials{AccessKeyID: id, SecretAccessKey: secret}
+	}
+	if f.allowRemote {
+		fmt.Fprintf(stderr, "localpool: WARNING: --allow-remote: listening on %s, other machines can reach this pool, which trusts its callers: keep it off untrusted networks\n", f.addr)
+	}
 	var invoker func(localpool.Invoker) (localpool.Invoker, error)
 	if f.lambdaEndpoint != "" {
 		invoker = func(localpool.Invoker) (localpool.Invoker, error) {
@@ -120,17 +179,21 @@ func run(ctx context.Context, args []string, lookup func(string) (string, bool),
 	}
 
 	pool, err := localpool.Start(localpool.StartOptions{
-		Addr:       f.addr,
-		Env:        lookup,
-		DataDir:    f.dataDir,
-		InMemory:   f.inMemory,
-		PoolID:     f.poolID,
-		ClientID:   f.clientID,
-		SessionTTL: f.session,
-		WebDir:     web,
-		LogOutput:  stderr,
-		SMSOutput:  stdout,
-		Invoker:    invoker,
+		Addr:             f.addr,
+		AllowRemote:      f.allowRemote,
+		PublicURL:        f.publicURL,
+		CustomAttributes: f.customAttrs.values,
+		AdminCredentials: creds,
+		Env:              lookup,
+		DataDir:          f.dataDir,
+		InMemory:         f.inMemory,
+		PoolID:           f.poolID,
+		ClientID:         f.clientID,
+		SessionTTL:       f.session,
+		WebDir:           web,
+		LogOutput:        stderr,
+		SMSOutput:        stdout,
+		Invoker:          invoker,
 		BeforeServe: func(pool *localpool.Local) error {
 			if err := pool.Server.WriteBanner(stdout); err != nil {
 				return err

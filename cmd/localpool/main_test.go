@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
@@ -123,6 +124,12 @@ func TestBadSettings(t *testing.T) {
 		{name: "bad trigger setting", env: map[string]string{"PHONEPASS_CODE_LENGTH": "3"}, want: "PHONEPASS_CODE_LENGTH"},
 		{name: "missing web dir", args: []string{"--web", "/does/not/exist"}, want: "is not a directory"},
 		{name: "address in use", args: []string{"--addr", busy.Addr().String()}, want: "listen"},
+		{name: "every interface", args: []string{"--addr", "0.0.0.0:0"}, want: "is not a loopback address"},
+		{name: "remote from env", env: map[string]string{envAddr: "[::]:0"}, want: "--allow-remote"},
+		{name: "bad allow-remote env", env: map[string]string{envAllowRemote: "perhaps"}, want: envAllowRemote},
+		{name: "unreachable public url", args: []string{"--public-url", "http://0.0.0.0:9229"}, want: "names no address a client can reach"},
+		{name: "bad admin credentials", args: []string{"--admin-credentials", "justakey"}, want: "ACCESS_KEY_ID:SECRET"},
+		{name: "bad custom attribute", args: []string{"--custom-attribute", "much-too-long-for-cognito-names"}, want: "custom attribute"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -293,5 +300,51 @@ func TestDocsShowRealOutput(t *testing.T) {
 	// The box ends with a blank line, which the block leaves out.
 	if got = strings.TrimRight(got, "\n") + "\n"; got != want {
 		t.Errorf("docs/localpool.md's sample differs from the real output:\ngot:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestAllowRemoteWarns: --allow-remote says on standard error that other
+// machines can reach the pool (the test listens on loopback all the same).
+func TestAllowRemoteWarns(t *testing.T) {
+	_, out := startRun(t, nil, "--allow-remote")
+	if !strings.Contains(out.String(), "WARNING: --allow-remote") {
+		t.Fatalf("output lacks the warning:\n%s", out.String())
+	}
+}
+
+// TestCustomAttributesAndAdminCredentials starts the command with custom
+// attributes (a flag wins over the environment) and an admin key pair, and
+// calls it as a backend does, with aws-sdk-go-v2 and static credentials.
+func TestCustomAttributesAndAdminCredentials(t *testing.T) {
+	url, out := startRun(t, map[string]string{envCustomAttrs: "fromenv", envAdminCreds: "AKIDLOCAL:local-secret"}, "--custom-attribute", "tenant", "--custom-attribute", "custom:plan")
+	if !strings.Contains(out.String(), "custom attributes: custom:plan, custom:tenant") || !strings.Contains(out.String(), "access key AKIDLOCAL") {
+		t.Fatalf("banner lacks the custom attributes or the admin key:\n%s", out.String())
+	}
+	ctx := context.Background()
+	admin := cip.New(cip.Options{BaseEndpoint: aws.String(url), Region: "us-east-1", RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDLOCAL", "local-secret", "")})
+	pool, err := admin.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(localpool.DefaultPoolID)})
+	if err != nil {
+		t.Fatalf("describe user pool: %v", err)
+	}
+	var custom []string
+	for _, a := range pool.UserPool.SchemaAttributes {
+		if n := aws.ToString(a.Name); strings.HasPrefix(n, "custom:") {
+			custom = append(custom, n)
+		}
+	}
+	if strings.Join(custom, ",") != "custom:plan,custom:tenant" {
+		t.Fatalf("got custom attributes %v, want custom:plan and custom:tenant", custom)
+	}
+	if _, err := admin.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(localpool.DefaultPoolID), Username: aws.String("+447700900600"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("custom:tenant"), Value: aws.String("t1")}}}); err != nil {
+		t.Fatalf("admin create user: %v", err)
+	}
+	other := cip.New(cip.Options{BaseEndpoint: aws.String(url), Region: "us-east-1", RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDLOCAL", "another-secret", "")})
+	_, err = other.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(localpool.DefaultPoolID), Username: aws.String("+447700900600")})
+	var ae interface{ ErrorCode() string }
+	if !errors.As(err, &ae) || ae.ErrorCode() != localpool.TypeInvalidSignature {
+		t.Fatalf("signed with another secret: got %v, want %s", err, localpool.TypeInvalidSignature)
 	}
 }

@@ -1,27 +1,27 @@
-// Administration: the calls of an administrator with the pool's ID
-// (AdminGetUser, AdminCreateUser, AdminDeleteUser, ListUsers and its
-// filters), and the user record they answer with.
+// Administration: the calls of an administrator about one user, with the
+// pool's ID (AdminGetUser, AdminCreateUser, AdminUpdateUserAttributes,
+// AdminDeleteUserAttributes, AdminDisableUser, AdminEnableUser,
+// AdminUserGlobalSignOut, AdminDeleteUser), and the user record they
+// answer with. listusers.go has ListUsers; describe.go the pool's settings.
 
 package localpool
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
-	"regexp"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/phonepass/phonepass/triggers"
 )
 
 type adminUserInput struct {
-	UserPoolID     string            `json:"UserPoolId"`
-	Username       string            `json:"Username"`
-	UserAttributes []attributeType   `json:"UserAttributes"`
-	MessageAction  string            `json:"MessageAction"`
-	ClientMetadata map[string]string `json:"ClientMetadata"`
+	UserPoolID         string            `json:"UserPoolId"`
+	Username           string            `json:"Username"`
+	UserAttributes     []attributeType   `json:"UserAttributes"`
+	UserAttributeNames []string          `json:"UserAttributeNames"`
+	MessageAction      string            `json:"MessageAction"`
+	ClientMetadata     map[string]string `json:"ClientMetadata"`
 }
 
 // epochSeconds is a time as Cognito encodes it: seconds since 1970 with a fraction.
@@ -119,7 +119,7 @@ func (s *Server) adminCreateUser(ctx context.Context, body []byte) (any, error) 
 	default:
 		return nil, invalidParam("1 validation error detected: Value '%s' at 'messageAction' failed to satisfy constraint: Member must satisfy enum value set: [RESEND, SUPPRESS]", truncate(in.MessageAction, 32))
 	}
-	attrs, err := readAttributes(in.UserAttributes, true)
+	attrs, err := s.schema.readAttributes(in.UserAttributes, byAdmin, atCreate)
 	if err != nil {
 		return nil, err
 	}
@@ -136,91 +136,82 @@ func (s *Server) adminCreateUser(ctx context.Context, body []byte) (any, error) 
 	return map[string]userType{"User": toUserType(u)}, nil
 }
 
-type listUsersInput struct {
-	UserPoolID      string `json:"UserPoolId"`
-	Filter          string `json:"Filter"`
-	Limit           *int   `json:"Limit"`
-	PaginationToken string `json:"PaginationToken"`
-}
-
-type listUsersOutput struct {
-	Users           []userType `json:"Users"`
-	PaginationToken string     `json:"PaginationToken,omitempty"`
-}
-
-// filterPattern is ListUsers' filter: attribute, = or ^=, quoted value.
-var filterPattern = regexp.MustCompile(`^\s*([\w:]+)\s*(=|\^=)\s*"((?:[^"\\]|\\.)*)"\s*$`)
-
-// filterable lists the attributes ListUsers can filter on.
-var filterable = map[string]bool{"username": true, "email": true, "phone_number": true, "name": true, "given_name": true, "family_name": true, "preferred_username": true, "cognito:user_status": true, "status": true, "sub": true}
-
-func (s *Server) listUsers(_ context.Context, body []byte) (any, error) {
-	var in listUsersInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := s.checkPool(in.UserPoolID); err != nil {
-		return nil, err
-	}
-	limit := 60
-	if in.Limit != nil {
-		if *in.Limit < 0 || *in.Limit > 60 {
-			return nil, invalidParam("1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60", *in.Limit)
-		}
-		if *in.Limit > 0 {
-			limit = *in.Limit
-		}
-	}
-	match := func(User) bool { return true }
-	if strings.TrimSpace(in.Filter) != "" {
-		m := filterPattern.FindStringSubmatch(in.Filter)
-		if m == nil || !filterable[m[1]] {
-			return nil, invalidParam("Invalid search filter %q: want attribute = \"value\" or attribute ^= \"value\" on one of username, phone_number, email, name, sub, status", truncate(in.Filter, 80))
-		}
-		attr, op, want := m[1], m[2], strings.ReplaceAll(m[3], `\"`, `"`)
-		match = func(u User) bool {
-			var got string
-			switch attr {
-			case "username":
-				got = u.Username
-			case "cognito:user_status":
-				got = u.Status
-			case "status":
-				got = "Disabled"
-				if u.Enabled {
-					got = "Enabled"
-				}
-			default:
-				got = u.Attributes[attr]
-			}
-			if op == "=" {
-				return got == want
-			}
-			return strings.HasPrefix(got, want)
-		}
-	}
-	after := ""
-	if in.PaginationToken != "" {
-		b, err := base64.RawURLEncoding.DecodeString(in.PaginationToken)
-		if err != nil {
-			return nil, invalidParam("Invalid pagination token")
-		}
-		after = string(b)
-	}
-	users, err := s.store.ListUsers()
+// adminUpdateUserAttributes sets a user's attributes as an administrator:
+// phone_number and the verification flags too (changeAttributes).
+func (s *Server) adminUpdateUserAttributes(_ context.Context, body []byte) (any, error) {
+	in, err := s.readAdminUser(body)
 	if err != nil {
 		return nil, err
 	}
-	out := listUsersOutput{Users: []userType{}}
-	for _, u := range users {
-		if u.Username <= after || !match(u) {
-			continue
-		}
-		if len(out.Users) == limit {
-			out.PaginationToken = base64.RawURLEncoding.EncodeToString([]byte(out.Users[len(out.Users)-1].Username))
-			break
-		}
-		out.Users = append(out.Users, toUserType(u))
+	if in.UserAttributes == nil {
+		return nil, missing("userAttributes")
 	}
-	return out, nil
+	attrs, err := s.schema.readAttributes(in.UserAttributes, byAdmin, atUpdate)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.changeAttributes(in.Username, attrs); err != nil {
+		return nil, err
+	}
+	return struct{}{}, nil
+}
+
+// adminDeleteUserAttributes removes attributes of a user as an administrator.
+func (s *Server) adminDeleteUserAttributes(_ context.Context, body []byte) (any, error) {
+	in, err := s.readAdminUser(body)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.removeAttributes(in.Username, in.UserAttributeNames, byAdmin); err != nil {
+		return nil, err
+	}
+	return struct{}{}, nil
+}
+
+// adminDisableUser disables a user and revokes its tokens, as Cognito
+// does: it cannot sign in or refresh ("User is disabled.") until enabled.
+func (s *Server) adminDisableUser(_ context.Context, body []byte) (any, error) {
+	return s.setEnabled(body, false)
+}
+
+// adminEnableUser enables a disabled user.
+func (s *Server) adminEnableUser(_ context.Context, body []byte) (any, error) {
+	return s.setEnabled(body, true)
+}
+
+func (s *Server) setEnabled(body []byte, enabled bool) (any, error) {
+	in, err := s.readAdminUser(body)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.store.UpdateUser(in.Username, func(u *User) error {
+		u.Enabled = enabled
+		u.Modified = s.now()
+		return nil
+	})
+	if errors.Is(err, errNotFound) {
+		return nil, apiErr(TypeUserNotFound, MsgUserNotExist)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !enabled {
+		if err := s.store.RevokeUser(u.Username); err != nil {
+			return nil, err
+		}
+	}
+	return struct{}{}, nil
+}
+
+// adminUserGlobalSignOut revokes every refresh token of a user, and the ID
+// and access tokens made from them.
+func (s *Server) adminUserGlobalSignOut(_ context.Context, body []byte) (any, error) {
+	u, err := s.adminFind(body)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.RevokeUser(u.Username); err != nil {
+		return nil, err
+	}
+	return struct{}{}, nil
 }

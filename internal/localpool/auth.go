@@ -1,6 +1,6 @@
-// Auth: InitiateAuth and RespondToAuthChallenge, the custom-authentication
-// loop through the Define, Create and Verify triggers, and the sessions kept
-// between its rounds.
+// Auth: InitiateAuth and RespondToAuthChallenge, their Admin forms for
+// backends, and the custom-authentication loop through the Define, Create
+// and Verify triggers (sessions.go keeps the sessions between its rounds).
 
 package localpool
 
@@ -40,6 +40,7 @@ type authSession struct {
 }
 
 type initiateAuthInput struct {
+	UserPoolID     string            `json:"UserPoolId"` // AdminInitiateAuth's
 	AuthFlow       string            `json:"AuthFlow"`
 	AuthParameters map[string]string `json:"AuthParameters"`
 	ClientID       string            `json:"ClientId"`
@@ -56,9 +57,25 @@ type authOutput struct {
 }
 
 func (s *Server) initiateAuth(ctx context.Context, body []byte) (any, error) {
+	return s.startAuth(ctx, body, false)
+}
+
+// adminInitiateAuth is InitiateAuth for a backend: the same flows, with the
+// pool's ID.
+func (s *Server) adminInitiateAuth(ctx context.Context, body []byte) (any, error) {
+	return s.startAuth(ctx, body, true)
+}
+
+// startAuth serves InitiateAuth, or with admin AdminInitiateAuth.
+func (s *Server) startAuth(ctx context.Context, body []byte, admin bool) (any, error) {
 	var in initiateAuthInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
+	}
+	if admin {
+		if err := s.checkPool(in.UserPoolID); err != nil {
+			return nil, err
+		}
 	}
 	if in.AuthFlow == "" {
 		return nil, missing("authFlow")
@@ -70,7 +87,11 @@ func (s *Server) initiateAuth(ctx context.Context, body []byte) (any, error) {
 	case flowCustom:
 		return s.startCustomAuth(ctx, in)
 	case flowRefresh, flowRefreshAlias:
-		return s.refresh(in)
+		res, err := s.refresh(in.AuthParameters["REFRESH_TOKEN"], in.ClientID)
+		if err != nil {
+			return nil, err
+		}
+		return authOutput{AuthenticationResult: res}, nil
 	case "USER_SRP_AUTH", "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH", "USER_AUTH":
 		return nil, invalidParam("%s flow not enabled for this client", in.AuthFlow)
 	default:
@@ -97,7 +118,7 @@ func (s *Server) startCustomAuth(ctx context.Context, in initiateAuthInput) (any
 	case err != nil:
 		return nil, err
 	case !u.Enabled:
-		return nil, notAuthorized("User is disabled.")
+		return nil, notAuthorized(MsgUserDisabled)
 	case u.Status == StatusUnconfirmed:
 		return nil, apiErr(TypeUserNotConfirmed, "User is not confirmed.")
 	default:
@@ -108,6 +129,7 @@ func (s *Server) startCustomAuth(ctx context.Context, in initiateAuthInput) (any
 }
 
 type respondInput struct {
+	UserPoolID         string            `json:"UserPoolId"` // AdminRespondToAuthChallenge's
 	ChallengeName      string            `json:"ChallengeName"`
 	ChallengeResponses map[string]string `json:"ChallengeResponses"`
 	ClientID           string            `json:"ClientId"`
@@ -116,9 +138,24 @@ type respondInput struct {
 }
 
 func (s *Server) respondToAuthChallenge(ctx context.Context, body []byte) (any, error) {
+	return s.respond(ctx, body, false)
+}
+
+// adminRespondToAuthChallenge is RespondToAuthChallenge for a backend.
+func (s *Server) adminRespondToAuthChallenge(ctx context.Context, body []byte) (any, error) {
+	return s.respond(ctx, body, true)
+}
+
+// respond serves RespondToAuthChallenge, or with admin AdminRespondToAuthChallenge.
+func (s *Server) respond(ctx context.Context, body []byte, admin bool) (any, error) {
 	var in respondInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
+	}
+	if admin {
+		if err := s.checkPool(in.UserPoolID); err != nil {
+			return nil, err
+		}
 	}
 	if in.ChallengeName == "" {
 		return nil, missing("challengeName")
@@ -140,14 +177,14 @@ func (s *Server) respondToAuthChallenge(ctx context.Context, body []byte) (any, 
 	if !ok {
 		return nil, invalidParam("Missing required parameter ANSWER")
 	}
-	sess := s.takeSession(in.Session)
+	sess := s.sessions.take(in.Session, s.now())
 	if sess == nil || sess.clientID != in.ClientID {
 		return nil, notAuthorized(MsgSessionExpired)
 	}
 	var u User
 	if !sess.notFound {
 		var err error
-		u, err = s.store.FindUser(sess.username)
+		u, err = s.store.UserByUsername(sess.username)
 		if errors.Is(err, errNotFound) {
 			return nil, notAuthorized(MsgIncorrect)
 		}
@@ -158,7 +195,7 @@ func (s *Server) respondToAuthChallenge(ctx context.Context, body []byte) (any, 
 			return nil, notAuthorized(MsgIncorrect)
 		}
 		if !u.Enabled {
-			return nil, notAuthorized("User is disabled.")
+			return nil, notAuthorized(MsgUserDisabled)
 		}
 	} else if name != sess.username && name != s.unknownUsername(sess.username) {
 		return nil, notAuthorized(MsgIncorrect)
@@ -238,45 +275,17 @@ func (s *Server) nextRound(ctx context.Context, sess *authSession, u User, clien
 		params["USERNAME"] = s.unknownUsername(sess.username)
 	}
 	sess.metadata, sess.private = cr.ChallengeMetadata, cr.PrivateChallengeParameters
-	id, err := s.keepSession(sess)
-	if err != nil {
-		return nil, err
-	}
-	return authOutput{ChallengeName: challengeCustom, ChallengeParameters: params, Session: id}, nil
+	return authOutput{ChallengeName: challengeCustom, ChallengeParameters: params, Session: s.keepSession(sess)}, nil
 }
 
-// keepSession stores sess under a new session string for SessionTTL.
-func (s *Server) keepSession(sess *authSession) (string, error) {
+// keepSession stores sess under a new session string for SessionTTL and
+// returns the string.
+func (s *Server) keepSession(sess *authSession) string {
 	now := s.now()
 	sess.expires = now.Add(s.opts.SessionTTL)
 	id := newSessionID()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.sessions) >= maxSessions {
-		for k, v := range s.sessions {
-			if !now.Before(v.expires) {
-				delete(s.sessions, k)
-			}
-		}
-		if len(s.sessions) >= maxSessions {
-			return "", apiErr(TypeTooManyRequests, "too many sign-ins in progress; try again in a few minutes")
-		}
-	}
-	s.sessions[id] = sess
-	return id, nil
-}
-
-// takeSession removes and returns the live session id, or nil: a session
-// string answers one challenge only.
-func (s *Server) takeSession(id string) *authSession {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sess := s.sessions[id]
-	delete(s.sessions, id)
-	if sess == nil || !s.now().Before(sess.expires) {
-		return nil
-	}
-	return sess
+	s.sessions.put(id, sess, now)
+	return id
 }
 
 func attributesOrEmpty(u User, notFound bool) map[string]string {

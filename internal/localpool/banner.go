@@ -44,21 +44,29 @@ func (s *Server) WriteBanner(w io.Writer) error {
 	if s.opts.InMemory {
 		store = "in memory (nothing is kept after exit)"
 	}
-	web := ""
+	key := "any access key"
+	if c := s.opts.AdminCredentials; c != nil {
+		key = "access key " + c.AccessKeyID
+	}
+	extra := ""
+	if custom := s.schema.CustomAttributes(); len(custom) > 0 {
+		extra += fmt.Sprintf("  custom attributes: %s\n", strings.Join(custom, ", "))
+	}
 	if s.opts.WebDir != "" {
-		web = fmt.Sprintf("  web page:   %s/ (from %s)\n", base, s.opts.WebDir)
+		extra += fmt.Sprintf("  web page:   %s/ (from %s)\n", base, s.opts.WebDir)
 	}
 	_, err = fmt.Fprintf(w, `phonepass local Cognito user pool listening on %s
   user pool:  %s   app client: %s   storage: %s
   Cognito API: POST %s/   (Amplify userPoolEndpoint, SDK endpoint / BaseEndpoint)
   SMS outbox: %s%s   (codes are also printed here)
   JWKS:       %s/.well-known/jwks.json   (iss %s)
+  Admin API:  SigV4-signed with %s, region %s (backends; no page from a foreign origin)
 %s
 Amplify v6 (JavaScript):
   Amplify.configure(%s);
   // sign in: signIn({ username: '+447700900123', options: { authFlowType: 'CUSTOM_WITHOUT_SRP' } })
 
-`, base, s.opts.PoolID, s.opts.ClientID, store, base, base, OutboxPath, s.tokens.issuer, s.tokens.issuer, web, cfg)
+`, base, s.opts.PoolID, s.opts.ClientID, store, base, base, OutboxPath, s.tokens.issuer, s.tokens.issuer, key, s.region, extra, cfg)
 	if err != nil {
 		return fmt.Errorf("write banner: %w", err)
 	}

@@ -13,7 +13,14 @@
 // Users pool by phone number: the pool has UsernameAttributes [phone_number],
 // so every user gets a generated username equal to its sub, and signs in with
 // either. PreventUserExistenceErrors is enabled: an unknown user gets the
-// challenge triggers with userNotFound set, as in Cognito.
+// challenge triggers with userNotFound set, as in Cognito. Attributes follow
+// a Schema (Cognito's standard attributes and declared custom ones) and the
+// template's app-client WriteAttributes.
+//
+// Callers are treated as in Cognito: the actions an app calls need no
+// credentials; admin actions need a SigV4 Authorization header, and pages
+// may call the API from loopback origins only. The pool listens on loopback
+// addresses unless told otherwise (StartOptions.AllowRemote).
 //
 // Tokens are RS256 JWTs with Cognito's claims, signed with a key kept in the
 // Store, and published at /<poolId>/.well-known/jwks.json. Refresh tokens are
@@ -26,9 +33,12 @@
 // Start runs the whole of it in-process as cmd/localpool runs it: the code
 // key, the triggers configured from PHONEPASS_* variables with the in-memory
 // send limiter, an Outbox, a Server and its HTTP listener. The package is
-// laid out one job a file: server.go (Options, Server), http.go (routing and
-// the action table), auth.go (InitiateAuth, RespondToAuthChallenge),
-// tokens.go (JWTs and refresh tokens), users.go (the User model and
-// attribute rules), selfservice.go and admin.go (the other actions),
-// events.go (trigger events and invocation), store.go (the database).
+// laid out one job a file: server.go (Options, Server), http.go (routing),
+// actions.go (the action table), callers.go (CORS, SigV4 for admin calls),
+// auth.go (InitiateAuth, RespondToAuthChallenge and their Admin forms),
+// sessions.go (bounded auth sessions), tokens.go (JWTs, access-token checks,
+// refresh tokens), schema.go (attributes and who may write them), users.go
+// (the User model, creating users, changing attributes), selfservice.go,
+// admin.go, listusers.go and describe.go (the other actions), events.go
+// (trigger events and invocation), store.go (the database).
 package localpool

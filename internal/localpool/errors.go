@@ -23,6 +23,7 @@ const (
 	TypeNotAuthorized         = "NotAuthorizedException"
 	TypeUserNotFound          = "UserNotFoundException"
 	TypeUsernameExists        = "UsernameExistsException"
+	TypeAliasExists           = "AliasExistsException"
 	TypeUserNotConfirmed      = "UserNotConfirmedException"
 	TypeResourceNotFound      = "ResourceNotFoundException"
 	TypeUserLambdaValidation  = "UserLambdaValidationException"
@@ -43,6 +44,10 @@ const (
 	// MsgUnauthorizedAttribute answers a client that writes an attribute
 	// outside its app client's WriteAttributes.
 	MsgUnauthorizedAttribute = "A client attempted to write unauthorized attribute"
+	// MsgUserDisabled answers a call for a user an administrator disabled.
+	MsgUserDisabled = "User is disabled."
+	// MsgAccessRevoked answers an access token whose sign-in was revoked.
+	MsgAccessRevoked = "Access Token has been revoked"
 )
 
 func apiErr(typ, format string, args ...any) *APIError {

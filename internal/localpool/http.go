@@ -2,7 +2,6 @@ package localpool
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -91,9 +90,10 @@ func cors(w http.ResponseWriter) {
 	h.Set("Access-Control-Expose-Headers", "x-amzn-requestid, x-amzn-errortype, x-amzn-errormessage, date")
 }
 
-// preflight answers a CORS preflight for the API and the well-known documents.
+// preflight answers a CORS preflight for the API and the well-known
+// documents: for pages on loopback origins only (apiCORS).
 func (s *Server) preflight(w http.ResponseWriter, r *http.Request) {
-	cors(w)
+	apiCORS(w, r)
 	h := w.Header()
 	h.Set("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
 	h.Set("Access-Control-Allow-Headers", allowHeaders(r.Header.Get("Access-Control-Request-Headers")))
@@ -114,43 +114,8 @@ func allowHeaders(requested string) string {
 	return strings.Join(out, ", ")
 }
 
-// action is one Cognito API call of a Server: it decodes its input from body.
-type action func(s *Server, ctx context.Context, body []byte) (any, error)
-
-// actionTable is every Cognito API call the pool serves, in the order the
-// unsupported-action error lists them.
-var actionTable = []struct {
-	name string
-	fn   action
-}{
-	{"SignUp", (*Server).signUp},
-	{"InitiateAuth", (*Server).initiateAuth},
-	{"RespondToAuthChallenge", (*Server).respondToAuthChallenge},
-	{"GetUser", (*Server).getUser},
-	{"GlobalSignOut", (*Server).globalSignOut},
-	{"RevokeToken", (*Server).revokeToken},
-	{"DeleteUser", (*Server).deleteUser},
-	{"AdminGetUser", (*Server).adminGetUser},
-	{"AdminCreateUser", (*Server).adminCreateUser},
-	{"AdminDeleteUser", (*Server).adminDeleteUser},
-	{"ListUsers", (*Server).listUsers},
-}
-
-// actions finds an action of actionTable by name.
-var actions = map[string]action{}
-
-// SupportedActions lists the Cognito actions the local pool serves, from actionTable.
-var SupportedActions []string
-
-func init() {
-	for _, a := range actionTable {
-		actions[a.name] = a.fn
-		SupportedActions = append(SupportedActions, a.name)
-	}
-}
-
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
-	cors(w)
+	apiCORS(w, r)
 	reqID := newUUID()
 	w.Header().Set("X-Amzn-Requestid", reqID)
 	target := r.Header.Get("X-Amz-Target")
@@ -159,8 +124,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		writeError(w, "", apiErr(TypeUnknownOperation, "X-Amz-Target must be %s<Action>, got %q", targetPrefix, truncate(target, 80)))
 		return
 	}
-	act := actions[name]
-	if act == nil {
+	act, ok := actions[name]
+	if !ok {
 		writeError(w, name, apiErr(TypeUnknownOperation, "%s is not supported by the phonepass local user pool; supported: %s", truncate(name, 64), strings.Join(SupportedActions, ", ")))
 		return
 	}
@@ -178,7 +143,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		writeError(w, name, apiErr(TypeSerialization, "could not read the request body"))
 		return
 	}
-	out, err := act(s, r.Context(), body)
+	if act.admin {
+		if ae := s.checkAdminAuth(r, body); ae != nil {
+			writeError(w, name, ae)
+			return
+		}
+	}
+	out, err := act.fn(s, r.Context(), body)
 	if err != nil {
 		var ae *APIError
 		if !errors.As(err, &ae) {
@@ -248,7 +219,10 @@ func writeJSON(w http.ResponseWriter, status int, ctype string, v any) {
 
 // serveOutbox serves GET (list) and DELETE (clear) of the outbox, to
 // loopback clients only, with CORS for loopback origins (a dev server on
-// another port).
+// another port). GET returns the newest DefaultOutboxRead messages, oldest
+// first; ?phone=<E.164> keeps those to one number, ?after=<id> those newer
+// than a message already seen, ?limit=<n> sets how many (see
+// readOutboxQuery).
 func (s *Server) serveOutbox(w http.ResponseWriter, r *http.Request) {
 	if !isLoopbackRequest(r) {
 		http.Error(w, "the outbox is served to loopback clients only", http.StatusForbidden)
@@ -264,8 +238,13 @@ func (s *Server) serveOutbox(w http.ResponseWriter, r *http.Request) {
 	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
+		q, err := readOutboxQuery(r.URL.Query(), s.opts.Outbox.Size())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
 		w.Header().Set("Cache-Control", "no-store")
-		writeJSON(w, http.StatusOK, "application/json", map[string][]Message{"messages": s.opts.Outbox.Messages()})
+		writeJSON(w, http.StatusOK, "application/json", map[string][]Message{"messages": s.opts.Outbox.Find(q)})
 	case http.MethodDelete:
 		s.opts.Outbox.Clear()
 		w.WriteHeader(http.StatusNoContent)

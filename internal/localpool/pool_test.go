@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go"
@@ -31,7 +32,13 @@ type poolSetup struct {
 	env     map[string]string
 	dataDir string
 	invoker func(inProcess Invoker) Invoker
+	custom  []string          // custom attributes
+	creds   *AdminCredentials // the only key pair admin calls may use
 }
+
+// testCredentials are the dummy credentials the test clients sign admin
+// calls with, as a backend's SDK would.
+var testCredentials = credentials.NewStaticCredentialsProvider("AKIDLOCALTEST", "local-secret", "")
 
 // startPool starts a pool with Start, as cmd/localpool does, with the
 // triggers configured from env (as config.Load reads it) and a test clock.
@@ -39,10 +46,12 @@ func startPool(t *testing.T, setup poolSetup) *testPool {
 	t.Helper()
 	clock := testenv.NewClock(time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
 	opts := StartOptions{
-		Env:      func(k string) (string, bool) { v, ok := setup.env[k]; return v, ok },
-		DataDir:  setup.dataDir,
-		InMemory: setup.dataDir == "",
-		Now:      clock.Now,
+		Env:              func(k string) (string, bool) { v, ok := setup.env[k]; return v, ok },
+		DataDir:          setup.dataDir,
+		InMemory:         setup.dataDir == "",
+		Now:              clock.Now,
+		CustomAttributes: setup.custom,
+		AdminCredentials: setup.creds,
 	}
 	if setup.invoker != nil {
 		opts.Invoker = func(h Invoker) (Invoker, error) { return setup.invoker(h), nil }
@@ -56,7 +65,7 @@ func startPool(t *testing.T, setup poolSetup) *testPool {
 			t.Errorf("close: %v", err)
 		}
 	})
-	client := cip.New(cip.Options{BaseEndpoint: aws.String(l.URL), Region: "us-east-1", RetryMaxAttempts: 1})
+	client := cip.New(cip.Options{BaseEndpoint: aws.String(l.URL), Region: "us-east-1", RetryMaxAttempts: 1, Credentials: testCredentials})
 	return &testPool{srv: l.Server, url: l.URL, clock: clock, outbox: l.Outbox, client: client}
 }
 

@@ -1,6 +1,8 @@
-// Self-service: the calls an app makes for its user, SignUp and those
-// authorized by the user's access token (GetUser, GlobalSignOut,
-// DeleteUser), and RevokeToken.
+// Self-service: the calls an app makes for its user with no AWS
+// credentials: SignUp, those authorized by the user's access token
+// (GetUser, UpdateUserAttributes, DeleteUserAttributes, GlobalSignOut,
+// DeleteUser), and those of its refresh token (GetTokensFromRefreshToken,
+// RevokeToken).
 
 package localpool
 
@@ -39,11 +41,11 @@ func (s *Server) signUp(ctx context.Context, body []byte) (any, error) {
 	if in.Username == "" {
 		return nil, missing("username")
 	}
-	attrs, err := readAttributes(in.UserAttributes, false)
+	attrs, err := s.schema.readAttributes(in.UserAttributes, byClient, atCreate)
 	if err != nil {
 		return nil, err
 	}
-	validation, err := readAttributes(in.ValidationData, true)
+	validation, err := readNamedData(in.ValidationData)
 	if err != nil {
 		return nil, err
 	}
@@ -70,31 +72,15 @@ type accessTokenInput struct {
 	AccessToken string `json:"AccessToken"`
 }
 
-// userFromAccess checks an access token and returns its user.
-func (s *Server) userFromAccess(body []byte) (User, accessClaims, error) {
+// userFromAccess decodes a call authorized by an access token and returns
+// the token's user (accessUser).
+func (s *Server) userFromAccess(body []byte) (User, error) {
 	var in accessTokenInput
 	if err := decode(body, &in); err != nil {
-		return User{}, accessClaims{}, err
+		return User{}, err
 	}
-	if in.AccessToken == "" {
-		return User{}, accessClaims{}, missing("accessToken")
-	}
-	c, err := s.tokens.parseAccess(in.AccessToken, s.now())
-	if err != nil {
-		return User{}, c, notAuthorized(err.Error())
-	}
-	rec, err := s.store.Refresh(c.OriginJTI)
-	if errors.Is(err, errNotFound) || (err == nil && rec.Revoked) {
-		return User{}, c, notAuthorized("Access Token has been revoked")
-	}
-	if err != nil {
-		return User{}, c, err
-	}
-	u, err := s.store.FindUser(c.Username)
-	if errors.Is(err, errNotFound) {
-		return User{}, c, apiErr(TypeUserNotFound, MsgUserNotExist)
-	}
-	return u, c, err
+	u, _, err := s.accessUser(in.AccessToken)
+	return u, err
 }
 
 type getUserOutput struct {
@@ -103,15 +89,73 @@ type getUserOutput struct {
 }
 
 func (s *Server) getUser(_ context.Context, body []byte) (any, error) {
-	u, _, err := s.userFromAccess(body)
+	u, err := s.userFromAccess(body)
 	if err != nil {
 		return nil, err
 	}
 	return getUserOutput{Username: u.Username, UserAttributes: attributeList(u)}, nil
 }
 
+type updateUserAttributesInput struct {
+	AccessToken    string            `json:"AccessToken"`
+	UserAttributes []attributeType   `json:"UserAttributes"`
+	ClientMetadata map[string]string `json:"ClientMetadata"`
+}
+
+// updateUserAttributesOutput lists the verification codes sent: none, as
+// the template's pool auto-verifies no attribute.
+type updateUserAttributesOutput struct {
+	CodeDeliveryDetailsList []struct{} `json:"CodeDeliveryDetailsList"`
+}
+
+// updateUserAttributes changes the token's user's attributes within the
+// app client's WriteAttributes; an empty value removes one.
+func (s *Server) updateUserAttributes(_ context.Context, body []byte) (any, error) {
+	var in updateUserAttributesInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	u, _, err := s.accessUser(in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	if in.UserAttributes == nil {
+		return nil, missing("userAttributes")
+	}
+	attrs, err := s.schema.readAttributes(in.UserAttributes, byClient, atUpdate)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.changeAttributes(u.Username, attrs); err != nil {
+		return nil, err
+	}
+	return updateUserAttributesOutput{CodeDeliveryDetailsList: []struct{}{}}, nil
+}
+
+type deleteUserAttributesInput struct {
+	AccessToken        string   `json:"AccessToken"`
+	UserAttributeNames []string `json:"UserAttributeNames"`
+}
+
+// deleteUserAttributes removes attributes of the token's user that the app
+// client may write.
+func (s *Server) deleteUserAttributes(_ context.Context, body []byte) (any, error) {
+	var in deleteUserAttributesInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	u, _, err := s.accessUser(in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.removeAttributes(u.Username, in.UserAttributeNames, byClient); err != nil {
+		return nil, err
+	}
+	return struct{}{}, nil
+}
+
 func (s *Server) globalSignOut(_ context.Context, body []byte) (any, error) {
-	u, _, err := s.userFromAccess(body)
+	u, err := s.userFromAccess(body)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +166,7 @@ func (s *Server) globalSignOut(_ context.Context, body []byte) (any, error) {
 }
 
 func (s *Server) deleteUser(_ context.Context, body []byte) (any, error) {
-	u, _, err := s.userFromAccess(body)
+	u, err := s.userFromAccess(body)
 	if err != nil {
 		return nil, err
 	}
@@ -130,6 +174,35 @@ func (s *Server) deleteUser(_ context.Context, body []byte) (any, error) {
 		return nil, err
 	}
 	return struct{}{}, nil
+}
+
+type getTokensInput struct {
+	RefreshToken   string            `json:"RefreshToken"`
+	ClientID       string            `json:"ClientId"`
+	ClientSecret   string            `json:"ClientSecret"` // the client has none: ignored
+	DeviceKey      string            `json:"DeviceKey"`
+	ClientMetadata map[string]string `json:"ClientMetadata"`
+}
+
+// getTokensFromRefreshToken is REFRESH_TOKEN_AUTH as its own action, which
+// Amplify v6 uses to refresh: new ID and access tokens, no new refresh
+// token (the template's client has no refresh token rotation).
+func (s *Server) getTokensFromRefreshToken(_ context.Context, body []byte) (any, error) {
+	var in getTokensInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if in.RefreshToken == "" {
+		return nil, missing("refreshToken")
+	}
+	if err := s.checkClient(in.ClientID); err != nil {
+		return nil, err
+	}
+	res, err := s.refresh(in.RefreshToken, in.ClientID)
+	if err != nil {
+		return nil, err
+	}
+	return authOutput{AuthenticationResult: res}, nil
 }
 
 type revokeInput struct {

@@ -3,10 +3,10 @@ package localpool
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	"go.uber.org/zap"
@@ -23,9 +23,6 @@ const (
 
 // MaxBodyBytes is the largest request body the API reads.
 const MaxBodyBytes = 64 << 10
-
-// maxSessions bounds the auth sessions kept at once.
-const maxSessions = 10000
 
 var (
 	poolIDPattern   = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
@@ -52,6 +49,13 @@ type Options struct {
 	// CodeKey keys the usernames the pool gives numbers with no account
 	// (see CodeKey); empty means a fresh random one.
 	CodeKey string
+	// CustomAttributes names the custom attributes of the schema, with or
+	// without the "custom:" prefix; the app client may write them.
+	CustomAttributes []string
+	// AdminCredentials, if not nil, is the one key pair whose SigV4
+	// signatures admin calls must carry; nil accepts any well-formed
+	// signature (see checkAdminAuth).
+	AdminCredentials *AdminCredentials
 	// Outbox, if not nil, is served at /_local/outbox.
 	Outbox *Outbox
 	// WebDir, if not empty, is served for GET requests, index.html for paths it lacks.
@@ -71,11 +75,13 @@ type Server struct {
 	tokens *tokenSigner
 	log    *zap.Logger
 	now    func() time.Time
+	schema *Schema
+	// started stands for the creation time of the pool and its client.
+	started time.Time
 
 	usernameKey []byte
 
-	mu       sync.Mutex
-	sessions map[string]*authSession
+	sessions *sessionStore
 }
 
 // New checks opts, opens the store and returns a Server.
@@ -105,6 +111,10 @@ func New(opts Options) (*Server, error) {
 		}
 		opts.CodeKey = k
 	}
+	schema, err := NewSchema(opts.CustomAttributes)
+	if err != nil {
+		return nil, err
+	}
 	store, err := OpenStore(opts.DataDir, opts.InMemory)
 	if err != nil {
 		return nil, err
@@ -126,7 +136,9 @@ func New(opts Options) (*Server, error) {
 		tokens:   ts,
 		log:      opts.Log,
 		now:      opts.Now,
-		sessions: map[string]*authSession{},
+		schema:   schema,
+		started:  opts.Now(),
+		sessions: newSessionStore(MaxSessions, MaxSessionsPerName),
 
 		usernameKey: []byte(opts.CodeKey),
 	}, nil
@@ -139,6 +151,8 @@ func (o Options) validate() error {
 		return errors.New("base URL is required")
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/"):
 		return fmt.Errorf("base URL %q must be http://host:port", o.BaseURL)
+	case isUnspecifiedHost(u.Hostname()):
+		return fmt.Errorf("base URL %q names no address a client can reach: give the pool's loopback or network address", o.BaseURL)
 	case len(o.PoolID) > 55 || !poolIDPattern.MatchString(o.PoolID):
 		return fmt.Errorf("pool id %q must be <region>_<letters and digits>, such as %s", o.PoolID, DefaultPoolID)
 	case len(o.ClientID) > 128 || !clientIDPattern.MatchString(o.ClientID):
@@ -149,8 +163,17 @@ func (o Options) validate() error {
 		return errors.New("invoker is required")
 	case !o.InMemory && o.DataDir == "":
 		return errors.New("data dir is required unless in memory")
+	case o.AdminCredentials != nil && (o.AdminCredentials.AccessKeyID == "" || o.AdminCredentials.SecretAccessKey == ""):
+		return errors.New("admin credentials need an access key ID and a secret access key")
 	}
 	return nil
+}
+
+// isUnspecifiedHost reports whether host is empty or an address that means
+// "every interface" (0.0.0.0, ::), which no client can connect to.
+func isUnspecifiedHost(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "" || (ip != nil && ip.IsUnspecified())
 }
 
 // Issuer returns the iss claim of the pool's tokens: BaseURL/PoolID.
@@ -166,6 +189,9 @@ func (s *Server) ClientID() string { return s.opts.ClientID }
 
 // Issuer returns the iss claim of the pool's tokens.
 func (s *Server) Issuer() string { return s.tokens.issuer }
+
+// Schema returns the pool's attribute schema.
+func (s *Server) Schema() *Schema { return s.schema }
 
 // Outbox returns the outbox the server was given, or nil.
 func (s *Server) Outbox() *Outbox { return s.opts.Outbox }

@@ -10,6 +10,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"go.uber.org/zap"
@@ -25,7 +27,20 @@ import (
 // which make a silent pool on a free loopback port.
 type StartOptions struct {
 	// Addr is the host:port to listen on; "" means a free loopback port.
+	// It must be a loopback address unless AllowRemote.
 	Addr string
+	// AllowRemote lets Addr be any address, such as 0.0.0.0 or a LAN
+	// address: other machines then reach a pool that trusts its callers.
+	AllowRemote bool
+	// PublicURL is where clients reach the pool, as the banner, the Amplify
+	// configuration and the token issuer say; "" means the address it
+	// listens on, or for 0.0.0.0 and [::] the loopback address and port.
+	PublicURL string
+	// CustomAttributes are the custom attributes of the schema (Options).
+	CustomAttributes []string
+	// AdminCredentials, if not nil, is the key pair admin calls must be
+	// signed with (Options).
+	AdminCredentials *AdminCredentials
 	// Env reads the PHONEPASS_* variables of the triggers (config.LoadLocal);
 	// nil means none are set.
 	Env func(string) (string, bool)
@@ -119,24 +134,32 @@ func Start(opts StartOptions) (*Local, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
+	if err := checkListenAddr(addr, opts.AllowRemote); err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen: %w", err)
 	}
-	url := "http://" + ln.Addr().String()
+	url := opts.PublicURL
+	if url == "" {
+		url = reachableURL(ln.Addr().(*net.TCPAddr))
+	}
 	srv, err := New(Options{
-		BaseURL:    url,
-		PoolID:     opts.PoolID,
-		ClientID:   opts.ClientID,
-		DataDir:    opts.DataDir,
-		InMemory:   opts.InMemory,
-		SessionTTL: opts.SessionTTL,
-		Invoker:    invoker,
-		CodeKey:    codeKey,
-		Outbox:     outbox,
-		WebDir:     opts.WebDir,
-		Now:        opts.Now,
-		Log:        log,
+		BaseURL:          strings.TrimSuffix(url, "/"),
+		CustomAttributes: opts.CustomAttributes,
+		AdminCredentials: opts.AdminCredentials,
+		PoolID:           opts.PoolID,
+		ClientID:         opts.ClientID,
+		DataDir:          opts.DataDir,
+		InMemory:         opts.InMemory,
+		SessionTTL:       opts.SessionTTL,
+		Invoker:          invoker,
+		CodeKey:          codeKey,
+		Outbox:           outbox,
+		WebDir:           opts.WebDir,
+		Now:              opts.Now,
+		Log:              log,
 	})
 	if err != nil {
 		ln.Close()
@@ -160,6 +183,31 @@ func Start(opts StartOptions) (*Local, error) {
 		}
 	}()
 	return l, nil
+}
+
+// checkListenAddr refuses an address other than loopback unless allowRemote.
+func checkListenAddr(addr string, allowRemote bool) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("listen address %q: %w", addr, err)
+	}
+	if allowRemote || isLoopbackHost(host) {
+		return nil
+	}
+	return fmt.Errorf("listen address %q is not a loopback address (127.0.0.1, [::1], localhost): other machines could call a pool that trusts its callers; allow remote clients explicitly (--allow-remote) to listen there", addr)
+}
+
+// reachableURL is the URL of a listener at a: its own address, or for an
+// unspecified one (0.0.0.0, [::]) the loopback address of its family.
+func reachableURL(a *net.TCPAddr) string {
+	ip := a.IP
+	switch {
+	case ip.IsUnspecified() && ip.To4() != nil:
+		ip = net.IPv4(127, 0, 0, 1)
+	case ip.IsUnspecified():
+		ip = net.IPv6loopback
+	}
+	return "http://" + net.JoinHostPort(ip.String(), strconv.Itoa(a.Port))
 }
 
 // Err returns a channel that receives the error that stopped the pool

@@ -160,23 +160,35 @@ func (s *Store) CreateUser(u User) error {
 
 // FindUser returns the user whose username or phone number is name.
 func (s *Store) FindUser(name string) (User, error) {
+	return s.viewUser(name, true)
+}
+
+// UserByUsername returns the user whose username is name; a phone number
+// does not find it. Tokens name their user this way.
+func (s *Store) UserByUsername(name string) (User, error) {
+	return s.viewUser(name, false)
+}
+
+func (s *Store) viewUser(name string, byPhone bool) (User, error) {
 	var u User
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var err error
-		u, err = findUser(tx, name)
+		u, err = findUser(tx, name, byPhone)
 		return err
 	})
 	return u, err
 }
 
-func findUser(tx *bolt.Tx, name string) (User, error) {
+// findUser returns the user whose username is name, or with byPhone whose
+// phone number is name.
+func findUser(tx *bolt.Tx, name string, byPhone bool) (User, error) {
 	var u User
 	if name == "" {
 		return u, errNotFound
 	}
 	users := tx.Bucket(bucketUsers)
 	raw := users.Get([]byte(name))
-	if raw == nil {
+	if raw == nil && byPhone {
 		if un := tx.Bucket(bucketPhones).Get([]byte(name)); un != nil {
 			raw = users.Get(un)
 		}
@@ -190,11 +202,43 @@ func findUser(tx *bolt.Tx, name string) (User, error) {
 	return u, nil
 }
 
+// UpdateUser applies change to the user whose username or phone number is
+// name and stores the result, keeping the phone number index: a phone
+// number another user has gives errExists. It returns the stored user.
+func (s *Store) UpdateUser(name string, change func(*User) error) (User, error) {
+	var u User
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		var err error
+		if u, err = findUser(tx, name, true); err != nil {
+			return err
+		}
+		old := u.Phone()
+		u.Attributes = copyAttrs(u.Attributes)
+		if err := change(&u); err != nil {
+			return err
+		}
+		phones := tx.Bucket(bucketPhones)
+		if p := u.Phone(); p != old {
+			if owner := phones.Get([]byte(p)); owner != nil && string(owner) != u.Username {
+				return errExists
+			}
+			if err := phones.Delete([]byte(old)); err != nil {
+				return err
+			}
+			if err := phones.Put([]byte(p), []byte(u.Username)); err != nil {
+				return err
+			}
+		}
+		return putJSON(tx.Bucket(bucketUsers), u.Username, u)
+	})
+	return u, err
+}
+
 // DeleteUser removes the user whose username or phone number is name, and
 // revokes all its refresh tokens.
 func (s *Store) DeleteUser(name string) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		u, err := findUser(tx, name)
+		u, err := findUser(tx, name, true)
 		if err != nil {
 			return err
 		}
@@ -223,6 +267,16 @@ func (s *Store) ListUsers() ([]User, error) {
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Username < out[j].Username })
 	return out, err
+}
+
+// CountUsers returns the number of users.
+func (s *Store) CountUsers() (int, error) {
+	n := 0
+	err := s.db.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketUsers).Stats().KeyN
+		return nil
+	})
+	return n, err
 }
 
 // PutRefresh stores a new refresh token record under originJTI.

@@ -70,11 +70,19 @@ type tokenSet struct {
 	IDToken, AccessToken, RefreshToken string
 }
 
-// issue makes ID and access tokens for u, tied to originJTI.
-func (t *tokenSigner) issue(u User, clientID, originJTI string, authTime, now time.Time) (tokenSet, error) {
+// issue makes ID and access tokens for u, tied to originJTI. attrs are the
+// attribute claims of the ID token (Schema.idClaims); the pool's own claims
+// are set after them, so that no attribute can stand in for one.
+func (t *tokenSigner) issue(u User, attrs map[string]any, clientID, originJTI string, authTime, now time.Time) (tokenSet, error) {
 	exp := now.Add(AccessTokenTTL).Unix()
 	eventID := newUUID()
-	id := map[string]any{
+	id := make(map[string]any, len(attrs)+11)
+	for k, v := range attrs {
+		if !reservedClaims[k] {
+			id[k] = v
+		}
+	}
+	for k, v := range map[string]any{
 		"sub":              u.Username,
 		"cognito:username": u.Username,
 		"aud":              clientID,
@@ -86,15 +94,8 @@ func (t *tokenSigner) issue(u User, clientID, originJTI string, authTime, now ti
 		"iat":              now.Unix(),
 		"jti":              newUUID(),
 		"origin_jti":       originJTI,
-	}
-	for k, v := range u.Attributes {
-		switch k {
-		case AttrSub:
-		case AttrPhoneVerified, "email_verified":
-			id[k] = v == "true"
-		default:
-			id[k] = v
-		}
+	} {
+		id[k] = v
 	}
 	access := map[string]any{
 		"sub":        u.Username,
@@ -123,14 +124,21 @@ func (t *tokenSigner) issue(u User, clientID, originJTI string, authTime, now ti
 
 // accessClaims are the claims the pool reads back from an access token.
 type accessClaims struct {
-	Sub       string `json:"sub"`
-	Issuer    string `json:"iss"`
-	ClientID  string `json:"client_id"`
-	OriginJTI string `json:"origin_jti"`
-	TokenUse  string `json:"token_use"`
-	Expires   int64  `json:"exp"`
-	Username  string `json:"username"`
+	Sub       string          `json:"sub"`
+	Issuer    string          `json:"iss"`
+	ClientID  string          `json:"client_id"`
+	OriginJTI string          `json:"origin_jti"`
+	TokenUse  string          `json:"token_use"`
+	Expires   int64           `json:"exp"`
+	IssuedAt  int64           `json:"iat"`
+	Username  string          `json:"username"`
+	Audience  json.RawMessage `json:"aud"` // an ID token's; an access token has none
 }
+
+// IssuedAtLeeway is how far in the future an access token's iat may be:
+// the pool signs with its own clock, so a token from further ahead was not
+// made by this pool as it runs now.
+const IssuedAtLeeway = 5 * time.Second
 
 // Errors of parseAccess, worded as Cognito words them.
 var (
@@ -138,26 +146,63 @@ var (
 	errExpiredAccess = errors.New("Access Token has expired")
 )
 
-// parseAccess checks an access token's signature, issuer, use and expiry.
-func (t *tokenSigner) parseAccess(token string, now time.Time) (accessClaims, error) {
+// parseAccess checks an access token: its signature, issuer, token_use,
+// app client (clientID), subject, issue time and expiry.
+func (t *tokenSigner) parseAccess(token, clientID string, now time.Time) (accessClaims, error) {
 	var c accessClaims
 	if len(token) > 8192 {
 		return c, errInvalidAccess
 	}
 	tok, err := jwt.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256})
-	if err != nil {
+	if err != nil || len(tok.Headers) != 1 || tok.Headers[0].KeyID != t.kid {
 		return c, errInvalidAccess
 	}
 	if err := tok.Claims(&t.key.PublicKey, &c); err != nil {
 		return c, errInvalidAccess
 	}
-	if c.Issuer != t.issuer || c.TokenUse != "access" || c.Username == "" || c.OriginJTI == "" {
+	switch {
+	case c.Issuer != t.issuer, c.TokenUse != "access", len(c.Audience) != 0,
+		c.ClientID != clientID, c.Username == "", c.Sub != c.Username, c.OriginJTI == "",
+		c.IssuedAt == 0, c.Expires <= c.IssuedAt, time.Unix(c.IssuedAt, 0).After(now.Add(IssuedAtLeeway)):
 		return c, errInvalidAccess
-	}
-	if now.Unix() >= c.Expires {
+	case now.Unix() >= c.Expires:
 		return c, errExpiredAccess
 	}
 	return c, nil
+}
+
+// accessUser checks an access token (parseAccess) and returns its user and
+// claims: the refresh token it comes from must be this user's and client's
+// and not revoked, and the user must exist and be enabled.
+func (s *Server) accessUser(token string) (User, accessClaims, error) {
+	if token == "" {
+		return User{}, accessClaims{}, missing("accessToken")
+	}
+	c, err := s.tokens.parseAccess(token, s.opts.ClientID, s.now())
+	if err != nil {
+		return User{}, c, notAuthorized(err.Error())
+	}
+	rec, err := s.store.Refresh(c.OriginJTI)
+	switch {
+	case errors.Is(err, errNotFound):
+		return User{}, c, notAuthorized(MsgAccessRevoked)
+	case err != nil:
+		return User{}, c, err
+	case rec.Username != c.Username || rec.ClientID != c.ClientID:
+		return User{}, c, notAuthorized(errInvalidAccess.Error())
+	}
+	u, err := s.store.UserByUsername(c.Username)
+	switch {
+	case errors.Is(err, errNotFound):
+		return User{}, c, apiErr(TypeUserNotFound, MsgUserNotExist)
+	case err != nil:
+		return User{}, c, err
+	case !u.Enabled:
+		return User{}, c, notAuthorized(MsgUserDisabled)
+	case rec.Revoked:
+		return User{}, c, notAuthorized(MsgAccessRevoked)
+	}
+	return u, c, nil
 }
 
 // openIDConfiguration is the discovery document at
@@ -213,47 +258,45 @@ func (s *Server) signIn(u User, clientID string) (*authResult, error) {
 	if err := s.store.PutRefresh(origin, rec); err != nil {
 		return nil, err
 	}
-	ts, err := s.tokens.issue(u, clientID, origin, now, now)
+	ts, err := s.tokens.issue(u, s.schema.idClaims(u), clientID, origin, now, now)
 	if err != nil {
 		return nil, err
 	}
 	return &authResult{AccessToken: ts.AccessToken, IDToken: ts.IDToken, RefreshToken: refresh, ExpiresIn: int(AccessTokenTTL.Seconds()), TokenType: "Bearer"}, nil
 }
 
-// refresh serves REFRESH_TOKEN_AUTH: new ID and access tokens with the same
-// origin_jti and auth_time, no new refresh token.
-func (s *Server) refresh(in initiateAuthInput) (any, error) {
-	token := in.AuthParameters["REFRESH_TOKEN"]
+// refresh serves REFRESH_TOKEN_AUTH and GetTokensFromRefreshToken: new ID
+// and access tokens with the same origin_jti and auth_time, no new refresh
+// token (the template enables no rotation). The refresh token must be
+// clientID's, live, and its user's, who must exist and be enabled.
+func (s *Server) refresh(token, clientID string) (*authResult, error) {
 	if token == "" {
 		return nil, invalidParam("Missing required parameter REFRESH_TOKEN")
 	}
 	origin, rec, err := s.store.RefreshByToken(hashToken(token))
-	if errors.Is(err, errNotFound) || (err == nil && rec.ClientID != in.ClientID) {
+	if errors.Is(err, errNotFound) || (err == nil && rec.ClientID != clientID) {
 		return nil, notAuthorized("Invalid Refresh Token")
 	}
 	if err != nil {
 		return nil, err
 	}
+	u, err := s.store.UserByUsername(rec.Username)
 	now := s.now()
 	switch {
+	case errors.Is(err, errNotFound):
+		return nil, notAuthorized("Refresh Token has been revoked")
+	case err != nil:
+		return nil, err
+	case !u.Enabled:
+		return nil, notAuthorized(MsgUserDisabled)
 	case rec.Revoked:
 		return nil, notAuthorized("Refresh Token has been revoked")
 	case !now.Before(rec.Expires):
 		return nil, notAuthorized("Refresh Token has expired")
 	}
-	u, err := s.store.FindUser(rec.Username)
-	if errors.Is(err, errNotFound) {
-		return nil, notAuthorized("Refresh Token has been revoked")
-	}
+	ts, err := s.tokens.issue(u, s.schema.idClaims(u), rec.ClientID, origin, rec.AuthTime, now)
 	if err != nil {
 		return nil, err
 	}
-	if !u.Enabled {
-		return nil, notAuthorized("User is disabled.")
-	}
-	ts, err := s.tokens.issue(u, rec.ClientID, origin, rec.AuthTime, now)
-	if err != nil {
-		return nil, err
-	}
-	return authOutput{AuthenticationResult: &authResult{AccessToken: ts.AccessToken, IDToken: ts.IDToken, ExpiresIn: int(AccessTokenTTL.Seconds()), TokenType: "Bearer"}}, nil
+	return &authResult{AccessToken: ts.AccessToken, IDToken: ts.IDToken, ExpiresIn: int(AccessTokenTTL.Seconds()), TokenType: "Bearer"}, nil
 }

@@ -1,5 +1,6 @@
-// Users: the User model, its attributes and the rules that make a new
-// user, shared by SignUp (selfservice.go) and AdminCreateUser (admin.go).
+// Users: the User model, its attributes, and the rules that make a user
+// (SignUp, AdminCreateUser) and change its attributes (the self-service
+// and admin updates); schema.go says which attributes each caller may write.
 
 package localpool
 
@@ -8,7 +9,6 @@ import (
 	"errors"
 	"regexp"
 	"sort"
-	"strings"
 	"time"
 
 	phonerules "github.com/phonepass/phonepass/phone"
@@ -68,9 +68,9 @@ func attributeList(u User) []attributeType {
 	return out
 }
 
-// readAttributes checks a client's attribute list and returns it as a map.
-// sub cannot be set; phone_number and phone_number_verified only with admin.
-func readAttributes(list []attributeType, admin bool) (map[string]string, error) {
+// readNamedData checks a list of names and values that no schema governs
+// (SignUp's ValidationData, which only the triggers see) and returns it as a map.
+func readNamedData(list []attributeType) (map[string]string, error) {
 	if len(list) > maxAttributes {
 		return nil, invalidParam("at most %d attributes are allowed", maxAttributes)
 	}
@@ -81,14 +81,6 @@ func readAttributes(list []attributeType, admin bool) (map[string]string, error)
 			return nil, invalidParam("Attribute name %q is not valid", truncate(a.Name, 40))
 		case len(a.Value) > maxAttributeValue:
 			return nil, invalidParam("Value of attribute %s is longer than %d characters", a.Name, maxAttributeValue)
-		case a.Name == AttrSub || strings.HasPrefix(a.Name, "cognito:"):
-			return nil, invalidParam("Cannot modify the non-mutable attribute %s", a.Name)
-		case (a.Name == AttrPhoneVerified || a.Name == "email_verified") && !admin:
-			return nil, invalidParam("Cannot modify %s: only an administrator can", a.Name)
-		case a.Name == AttrPhone && !admin:
-			// The app client's WriteAttributes leave phone_number out (template.yaml):
-			// the sign-up username sets it, and only an administrator may change it.
-			return nil, notAuthorized(MsgUnauthorizedAttribute)
 		}
 		out[a.Name] = a.Value
 	}
@@ -154,6 +146,61 @@ func (s *Server) createUser(ctx context.Context, phone string, attrs map[string]
 		return User{}, err
 	}
 	return u, nil
+}
+
+// changeAttributes sets the attributes of the user named (username or
+// phone number) as attrs says, an empty value removing one. A new
+// phone_number or email is unverified unless attrs also verifies it, as in
+// a Cognito pool without AttributesRequireVerificationBeforeUpdate; a
+// phone number another user has gives AliasExistsException.
+func (s *Server) changeAttributes(name string, attrs map[string]string) (User, error) {
+	if v, ok := attrs[AttrPhone]; ok && v == "" {
+		return User{}, invalidParam("phone_number cannot be removed: it is the user's sign-in name")
+	}
+	u, err := s.store.UpdateUser(name, func(u *User) error {
+		for _, pair := range [][2]string{{AttrPhone, AttrPhoneVerified}, {"email", attrEmailVerified}} {
+			v, ok := attrs[pair[0]]
+			if _, verified := attrs[pair[1]]; ok && !verified && v != u.Attributes[pair[0]] {
+				u.Attributes[pair[1]] = "false"
+			}
+		}
+		for k, v := range attrs {
+			if v == "" {
+				delete(u.Attributes, k)
+			} else {
+				u.Attributes[k] = v
+			}
+		}
+		u.Modified = s.now()
+		return nil
+	})
+	switch {
+	case errors.Is(err, errNotFound):
+		return User{}, apiErr(TypeUserNotFound, MsgUserNotExist)
+	case errors.Is(err, errExists):
+		return User{}, apiErr(TypeAliasExists, "An account with the given phone_number already exists.")
+	}
+	return u, err
+}
+
+// removeAttributes removes the attributes names of the user named, which
+// w must be allowed to write.
+func (s *Server) removeAttributes(name string, names []string, w writer) error {
+	if names == nil {
+		return missing("userAttributeNames")
+	}
+	if len(names) > maxAttributes {
+		return invalidParam("at most %d attributes are allowed", maxAttributes)
+	}
+	attrs := make(map[string]string, len(names))
+	for _, n := range names {
+		if err := s.schema.checkName(n, w, atUpdate); err != nil {
+			return err
+		}
+		attrs[n] = ""
+	}
+	_, err := s.changeAttributes(name, attrs)
+	return err
 }
 
 // usernameExists answers the creation of a user whose phone number is taken.

@@ -1,11 +1,13 @@
 // aws-amplify v6 against the local pool through its public API: signUp,
 // signIn with CUSTOM_WITHOUT_SRP, confirmSignIn (wrong code, resend, right
-// code), fetchUserAttributes, fetchAuthSession, signOut.
+// code), fetchUserAttributes, updateUserAttributes, deleteUserAttributes,
+// fetchAuthSession (and its refresh, GetTokensFromRefreshToken), signOut.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Amplify } from 'aws-amplify';
 import {
   signUp, signIn, confirmSignIn, fetchUserAttributes, fetchAuthSession, signOut, getCurrentUser,
+  updateUserAttributes, deleteUserAttributes,
 } from 'aws-amplify/auth';
 import {
   url, poolId, clientId, uniquePhone, lastCode, countSMS, wrong, verify, cognito,
@@ -96,4 +98,49 @@ test('amplify: a client cannot write phone_number', async () => {
     assert.equal(err.message, 'A client attempted to write unauthorized attribute');
     return true;
   });
+});
+
+// The user edits its profile within the app client's WriteAttributes
+// (template.yaml): every standard attribute but phone_number and the
+// verification flags, and nothing outside the schema.
+test('amplify: update and delete attributes, then refresh the tokens', async () => {
+  const phone = uniquePhone();
+  await signUp({ username: phone });
+  await signIn({ username: phone, options: { authFlowType: 'CUSTOM_WITHOUT_SRP' } });
+  const done = await confirmSignIn({ challengeResponse: await lastCode(phone) });
+  assert.equal(done.isSignedIn, true);
+
+  const out = await updateUserAttributes({ userAttributes: { name: 'Ada', email: 'ada@example.com' } });
+  assert.equal(out.name.isUpdated, true);
+  assert.equal(out.email.nextStep.updateAttributeStep, 'DONE', 'the pool sends no verification code');
+  let attrs = await fetchUserAttributes();
+  assert.equal(attrs.name, 'Ada');
+  assert.equal(attrs.email, 'ada@example.com');
+
+  await assert.rejects(updateUserAttributes({ userAttributes: { phone_number: uniquePhone() } }), (err) => {
+    assert.equal(err.name, 'NotAuthorizedException');
+    assert.equal(err.message, 'A client attempted to write unauthorized attribute');
+    return true;
+  });
+  await assert.rejects(updateUserAttributes({ userAttributes: { token_use: 'access' } }), (err) => {
+    assert.equal(err.name, 'InvalidParameterException');
+    assert.equal(err.message, 'user.token_use: Attribute does not exist in the schema.');
+    return true;
+  });
+
+  await deleteUserAttributes({ userAttributeKeys: ['name'] });
+  attrs = await fetchUserAttributes();
+  assert.equal(attrs.name, undefined);
+  assert.equal(attrs.phone_number, phone);
+
+  // Amplify v6 refreshes with GetTokensFromRefreshToken; the new ID token
+  // has the attributes as they are now.
+  const before = (await fetchAuthSession()).tokens;
+  const after = (await fetchAuthSession({ forceRefresh: true })).tokens;
+  assert.notEqual(after.accessToken.toString(), before.accessToken.toString());
+  const id = await verify(after.idToken.toString(), 'id');
+  assert.equal(id.email, 'ada@example.com');
+  assert.equal(id.name, undefined);
+  assert.equal(id.token_use, 'id');
+  await signOut();
 });

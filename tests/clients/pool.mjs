@@ -16,13 +16,15 @@ export const clientId = env('LOCALPOOL_CLIENT_ID');
 export const issuer = `${url}/${poolId}`;
 
 /**
- * uniquePhone returns a UK mobile number not used before in this process,
- * from a random start, so that runs against a long-lived pool do not collide.
+ * uniquePhone returns a number of the UK's drama range (+44 7700 900000 to
+ * 900999, which no subscriber has and the triggers accept) not used before
+ * in this process, from a random start, so that runs against a long-lived
+ * pool rarely collide.
  */
-let seq = Math.floor(Math.random() * 90000);
+let seq = Math.floor(Math.random() * 1000);
 export function uniquePhone() {
-  seq = (seq + 1) % 100000;
-  return `+4477009${String(seq).padStart(5, '0')}`;
+  seq = (seq + 1) % 1000;
+  return `+447700900${String(seq).padStart(3, '0')}`;
 }
 
 /** outbox returns the local pool's SMS outbox, oldest first. */
