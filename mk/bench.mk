@@ -6,11 +6,14 @@
 # do-nothing aws-lambda-go function (internal/bench/nothing) with the same
 # flags again, then runs bench/cmd/phonepass-bench, which prints the results
 # table and writes it to bench/out/results.md. BENCH_FLAGS passes flags to
-# it, e.g. `make bench BENCH_FLAGS=-quick`.
+# it, e.g. `make bench BENCH_FLAGS=-quick`. Its load run is followed by the
+# same load against moto's Cognito (python3 -m moto.server, as in setup),
+# reported beside it with the ratio; BENCH_FLAGS=-skip-moto leaves it out,
+# and without moto the table says so instead.
 #
 # Benchmarks are not part of `make test`; bench-smoke is: it runs every Go
 # benchmark of the module once (-benchtime=1x) so that they keep compiling
-# and working.
+# and working. It starts no moto: the comparison is make bench's alone.
 
 BENCH_HOST_BIN    := bench/out/bootstrap
 BENCH_NOTHING_BIN := bench/out/nothing

@@ -232,7 +232,7 @@ func env(kv map[string]string) func(string) (string, bool) {
 
 func TestRunLoad(t *testing.T) {
 	ctx := context.Background()
-	high := env(map[string]string{"PHONEPASS_RATE_LIMIT_PER_PHONE": "100", "PHONEPASS_RATE_LIMIT_POOL_PER_MINUTE": "0"})
+	high := env(map[string]string{"PHONEPASS_RATE_LIMIT_PER_PHONE": "100", "PHONEPASS_RATE_LIMIT_POOL_PER_MINUTE": "0", "PHONEPASS_RANGE_MIN_ANSWERED_PERCENT": "0"})
 
 	t.Run("complete sign-ins", func(t *testing.T) {
 		r, err := bench.RunLoad(ctx, bench.LoadOptions{Clients: 3, Users: 6, Duration: 20 * time.Second, MaxSignIns: 30, Warmup: 3, Env: high})
@@ -305,5 +305,19 @@ func TestMeasureRS256(t *testing.T) {
 	}
 	if _, err := bench.MeasureRS256(time.Second, 0); err == nil {
 		t.Error("no workers: got no error, want one")
+	}
+}
+
+func TestRunMotoLoad(t *testing.T) {
+	testenv.LookPath(t, "python3", "install Python 3 and `pip install 'moto[server]'`")
+	r, err := bench.RunMotoLoad(context.Background(), bench.LoadOptions{Clients: 2, Users: 4, Duration: 20 * time.Second, MaxSignIns: 10, Warmup: 2})
+	if errors.Is(err, bench.ErrNoMoto) {
+		testenv.Missing(t, "moto", "`pip install 'moto[server]'`")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Errors != 0 || r.SignIns != 10 || r.PerSecond <= 0 || r.Version == "" {
+		t.Errorf("got %d sign-ins, %d errors (%v), %.1f/s, moto %q; want 10 with tokens, none failed, and moto's version", r.SignIns, r.Errors, r.FirstError, r.PerSecond, r.Version)
 	}
 }

@@ -56,6 +56,10 @@ type LoadResult struct {
 	// CPUPerSignIn is the CPU time (user and system) of this whole process,
 	// load generator included, per sign-in in the measured phase.
 	CPUPerSignIn time.Duration
+	// ServerCPUPerSignIn is the CPU time of the server's own process per
+	// sign-in in the measured phase, for a server that runs in one (moto);
+	// 0 for the local pool, whose CPU time is in CPUPerSignIn.
+	ServerCPUPerSignIn time.Duration
 	// Errors counts the sign-ins that failed in the measured phase.
 	Errors int
 	// FirstError is the error of the first sign-in that failed, or nil.
@@ -84,44 +88,57 @@ func RunLoad(ctx context.Context, opts LoadOptions) (LoadResult, error) {
 			opts.Users, per, opts.MaxSignIns+opts.Warmup)
 	}
 
-	c := &client{
-		base:   pool.URL,
-		outbox: pool.Outbox,
-		code:   regexp.MustCompile(`\b[0-9]{` + strconv.Itoa(cfg.Triggers.CodeDigits) + `}\b`),
-		http: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
-			MaxIdleConns: opts.Clients * 2, MaxIdleConnsPerHost: opts.Clients * 2, DisableCompression: true,
-		}},
-	}
+	c := newClient(pool.URL, localpool.DefaultClientID, opts.Clients)
+	c.outbox = pool.Outbox
+	c.code = regexp.MustCompile(`\b[0-9]{` + strconv.Itoa(cfg.Triggers.CodeDigits) + `}\b`)
 	defer c.http.CloseIdleConnections()
 
-	users := make([]*user, opts.Users)
-	for i := range users {
-		users[i] = &user{phone: fmt.Sprintf("+447700900%03d", i)}
-	}
-	own := func(k int) []*user {
-		var mine []*user
-		for i := k; i < len(users); i += opts.Clients {
-			mine = append(mine, users[i])
-		}
-		return mine
-	}
-	// Sign up every user, the clients in parallel.
+	return setUpAndMeasure(ctx, opts, nil, c.signUp, c.signIn)
+}
+
+// setUpAndMeasure sets up each of the opts.Users users with setUp, the
+// clients in parallel, each its own users (ownUsers), then measures signIn
+// over them (measure, with serverCPU).
+func setUpAndMeasure(ctx context.Context, opts LoadOptions, serverCPU func() time.Duration, setUp func(context.Context, *user) error, signIn func(context.Context, *user) (time.Duration, error)) (LoadResult, error) {
+	owned := ownUsers(opts)
 	if err := parallel(opts.Clients, func(k int) error {
-		for _, u := range own(k) {
-			if err := c.signUp(ctx, u); err != nil {
+		for _, u := range owned[k] {
+			if err := setUp(ctx, u); err != nil {
 				return err
 			}
 		}
 		return nil
 	}); err != nil {
-		return LoadResult{}, fmt.Errorf("sign up: %w", err)
+		return LoadResult{}, fmt.Errorf("set up users: %w", err)
+	}
+	return measure(ctx, opts, serverCPU, func(ctx context.Context, k, i int) (time.Duration, error) {
+		return signIn(ctx, owned[k][i%len(owned[k])])
+	})
+}
+
+// ownUsers makes the opts.Users users of a load run, +447700900000 on, and
+// deals them out: client k owns users k, k+Clients, k+2*Clients and so on.
+func ownUsers(opts LoadOptions) [][]*user {
+	owned := make([][]*user, opts.Clients)
+	for i := range opts.Users {
+		owned[i%opts.Clients] = append(owned[i%opts.Clients], &user{phone: fmt.Sprintf("+447700900%03d", i)})
+	}
+	return owned
+}
+
+// measure runs opts.Warmup sign-ins not counted, then sign-ins until
+// opts.Duration or opts.MaxSignIns, with opts.Clients concurrent clients.
+// signIn(ctx, k, i) is client k's i-th sign-in; it returns how long it took.
+// serverCPU, if not nil, reads the CPU time of the server's process.
+func measure(ctx context.Context, opts LoadOptions, serverCPU func() time.Duration, signIn func(ctx context.Context, k, i int) (time.Duration, error)) (LoadResult, error) {
+	if serverCPU == nil {
+		serverCPU = func() time.Duration { return 0 }
 	}
 	// Warm up: connections, code paths, the store.
 	var warm atomic.Int64
 	if err := parallel(opts.Clients, func(k int) error {
-		mine := own(k)
 		for i := 0; warm.Add(1) <= int64(opts.Warmup); i++ {
-			if _, err := c.signIn(ctx, mine[i%len(mine)]); err != nil {
+			if _, err := signIn(ctx, k, i); err != nil {
 				return err
 			}
 		}
@@ -139,12 +156,11 @@ func RunLoad(ctx context.Context, opts LoadOptions) (LoadResult, error) {
 	)
 	rctx, cancel := context.WithTimeout(ctx, opts.Duration)
 	defer cancel()
-	cpu0 := processCPU()
+	cpu0, server0 := processCPU(), serverCPU()
 	t0 := time.Now()
 	_ = parallel(opts.Clients, func(k int) error {
-		mine := own(k)
 		for i := 0; rctx.Err() == nil && started.Add(1) <= int64(opts.MaxSignIns); i++ {
-			d, err := c.signIn(rctx, mine[i%len(mine)])
+			d, err := signIn(rctx, k, i)
 			if err != nil && rctx.Err() != nil {
 				return nil // cut off by the time bound: not counted
 			}
@@ -162,7 +178,7 @@ func RunLoad(ctx context.Context, opts LoadOptions) (LoadResult, error) {
 		return nil
 	})
 	elapsed := time.Since(t0)
-	cpu := processCPU() - cpu0
+	cpu, server := processCPU()-cpu0, serverCPU()-server0
 	r := LoadResult{
 		SignIns:    len(latencies),
 		Elapsed:    elapsed,
@@ -173,6 +189,7 @@ func RunLoad(ctx context.Context, opts LoadOptions) (LoadResult, error) {
 	}
 	if r.SignIns > 0 {
 		r.CPUPerSignIn = cpu / time.Duration(r.SignIns)
+		r.ServerCPUPerSignIn = server / time.Duration(r.SignIns)
 	}
 	return r, nil
 }
@@ -223,12 +240,26 @@ type user struct {
 	lastID int // ID of the last outbox message read for it
 }
 
-// client speaks Cognito's JSON protocol to the pool, as the AWS SDKs do.
+// password is the user's password: thrown away by the local pool, which
+// signs in by code; moto's users sign in with it.
+func (u *user) password() string { return "Aa1!throw-away-" + u.phone[1:] }
+
+// client speaks Cognito's JSON protocol to a user pool, as the AWS SDKs
+// do: the local pool, or moto's.
 type client struct {
-	base   string
-	http   *http.Client
-	outbox *localpool.Outbox
-	code   *regexp.Regexp
+	base     string
+	clientID string // the app client
+	http     *http.Client
+	outbox   *localpool.Outbox // the local pool's, for codes
+	code     *regexp.Regexp    // a code in an SMS
+}
+
+// newClient returns a client of the pool at base and its app client
+// clientID, keeping a connection open for each of n concurrent callers.
+func newClient(base, clientID string, n int) *client {
+	return &client{base: base, clientID: clientID, http: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+		MaxIdleConns: n * 2, MaxIdleConnsPerHost: n * 2, DisableCompression: true,
+	}}}
 }
 
 // call posts one Cognito action and decodes its answer into out.
@@ -264,7 +295,7 @@ func (c *client) call(ctx context.Context, action string, in, out any) error {
 func (c *client) signUp(ctx context.Context, u *user) error {
 	var out struct{ UserConfirmed bool }
 	err := c.call(ctx, "SignUp", map[string]any{
-		"ClientId": localpool.DefaultClientID, "Username": u.phone, "Password": "Aa1!throw-away-" + u.phone[1:],
+		"ClientId": c.clientID, "Username": u.phone, "Password": u.password(),
 	}, &out)
 	if err != nil {
 		return err
@@ -286,7 +317,7 @@ func (c *client) signIn(ctx context.Context, u *user) (time.Duration, error) {
 	t0 := time.Now()
 	var a authAnswer
 	if err := c.call(ctx, "InitiateAuth", map[string]any{
-		"AuthFlow": "CUSTOM_AUTH", "ClientId": localpool.DefaultClientID,
+		"AuthFlow": "CUSTOM_AUTH", "ClientId": c.clientID,
 		"AuthParameters": map[string]string{"USERNAME": u.phone},
 	}, &a); err != nil {
 		return 0, err
@@ -306,7 +337,7 @@ func (c *client) signIn(ctx context.Context, u *user) (time.Duration, error) {
 	}
 	var t authAnswer
 	if err := c.call(ctx, "RespondToAuthChallenge", map[string]any{
-		"ChallengeName": triggers.ChallengeName, "ClientId": localpool.DefaultClientID, "Session": a.Session,
+		"ChallengeName": triggers.ChallengeName, "ClientId": c.clientID, "Session": a.Session,
 		"ChallengeResponses": map[string]string{"USERNAME": u.phone, "ANSWER": code},
 	}, &t); err != nil {
 		return 0, err

@@ -47,6 +47,7 @@ const (
 	budgetRSS         = 30_000_000
 	budgetSignInsPerS = 500
 	budgetP99         = 50 * time.Millisecond
+	budgetMotoRatio   = 2.0 // issue 11: the local pool signs in at least twice as fast as moto
 )
 
 type options struct {
@@ -58,6 +59,7 @@ type options struct {
 	clients, users, maxSignIns, warm  int
 	duration, rsDuration              time.Duration
 	skipGo, skipCold, skipLoad, quick bool
+	skipMoto                          bool
 }
 
 func main() {
@@ -90,7 +92,8 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the load run (local pool and clients) to this file")
 	fs.BoolVar(&o.skipGo, "skip-go", false, "skip the Go benchmarks")
 	fs.BoolVar(&o.skipCold, "skip-cold", false, "skip the binary size and cold starts")
-	fs.BoolVar(&o.skipLoad, "skip-load", false, "skip the RS256 count and the load run")
+	fs.BoolVar(&o.skipLoad, "skip-load", false, "skip the RS256 count and the load runs")
+	fs.BoolVar(&o.skipMoto, "skip-moto", false, "skip the load run against moto's Cognito (python3 -m moto.server) that follows the local pool's")
 	fs.BoolVar(&o.quick, "quick", false, "a fast, rough run: -count 1 -benchtime 2000x -runs 5 -duration 2s -max-signins 1000 -warmup 50 -rs256-duration 200ms")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -148,6 +151,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if !o.skipLoad {
 		progress("RS256 signatures, %s on one core and %s on all", o.rsDuration, o.rsDuration)
 		progress("load run: %d clients, %d users, at most %d sign-ins or %s", o.clients, o.users, o.maxSignIns, o.duration)
+		if !o.skipMoto {
+			progress("then the same against moto's Cognito, USER_PASSWORD_AUTH")
+		}
 		lr, n, err := loadRows(ctx, o)
 		if err != nil {
 			return err
@@ -344,34 +350,14 @@ func loadRows(ctx context.Context, o options) ([]bench.Row, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	env := map[string]string{
-		"PHONEPASS_RATE_LIMIT_PER_PHONE":       "100",
-		"PHONEPASS_RATE_LIMIT_POOL_PER_MINUTE": "0",
-	}
-	if o.cpuprofile != "" {
-		f, err := os.Create(o.cpuprofile)
-		if err != nil {
-			return nil, nil, fmt.Errorf("cpu profile: %w", err)
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return nil, nil, fmt.Errorf("cpu profile: %w", err)
-		}
-		defer pprof.StopCPUProfile()
-	}
-	lr, err := bench.RunLoad(ctx, bench.LoadOptions{
-		Clients: o.clients, Users: o.users, Duration: o.duration, MaxSignIns: o.maxSignIns, Warmup: o.warm,
-		Env: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-	})
+	lr, err := localLoad(ctx, o)
 	if err != nil {
 		return nil, nil, err
 	}
-	if lr.Errors > 0 {
-		return nil, nil, fmt.Errorf("load run: %d of %d sign-ins failed; first: %w", lr.Errors, lr.Errors+lr.SignIns, lr.FirstError)
-	}
 	bound := all.PerSecond / 2
 	rows := []bench.Row{
-		{What: "RS256 JWT signatures per second, 1 core", Value: fmt.Sprintf("%.0f /s", one.PerSecond), Detail: fmt.Sprintf("%d in %s", one.Signatures, bench.FormatDuration(one.Elapsed))},
+		{What: "RS256 JWT signatures per second, 1 core", Value: fmt.Sprintf("%.0f /s", one.PerSecond),
+			Detail: fmt.Sprintf("%d in %s; as the local pool signs: go-jose, crypto/rsa, a 2048-bit key", one.Signatures, bench.FormatDuration(one.Elapsed))},
 		{What: fmt.Sprintf("RS256 JWT signatures per second, %d cores", all.Workers), Value: fmt.Sprintf("%.0f /s", all.PerSecond),
 			Detail: fmt.Sprintf("bound on sign-ins (2 signatures each): %.0f /s", bound)},
 		{What: "local pool: complete sign-ins per second", Value: fmt.Sprintf("%.0f /s", lr.PerSecond),
@@ -380,7 +366,78 @@ func loadRows(ctx context.Context, o options) ([]bench.Row, []string, error) {
 		{What: "local pool: sign-in latency p50", Value: bench.FormatDuration(lr.Latency.P50), Detail: fmt.Sprintf("p90 %s, max %s", bench.FormatDuration(lr.Latency.P90), bench.FormatDuration(lr.Latency.Max))},
 		{What: "local pool: sign-in latency p99", Value: bench.FormatDuration(lr.Latency.P99), Budget: "< " + bench.FormatDuration(budgetP99), Verdict: bench.Verdict(lr.Latency.P99 < budgetP99)},
 	}
-	notes := []string{fmt.Sprintf("The load run starts the local pool in-process (as cmd/localpool wires it: triggers in-process, Outbox, in-memory send limiter with PHONEPASS_RATE_LIMIT_PER_PHONE=100 and PHONEPASS_RATE_LIMIT_POOL_PER_MINUTE=0, in-memory store) on a loopback port; its %d clients speak Cognito's JSON protocol over HTTP in the same process and share the same %d cores. A sign-in is InitiateAuth (CUSTOM_AUTH), the code read from the outbox, RespondToAuthChallenge, tokens; each of %d users signed up first.", o.clients, runtime.NumCPU(), o.users)}
+	notes := []string{fmt.Sprintf("The load run starts the local pool in-process (as cmd/localpool wires it: triggers in-process, Outbox, in-memory send limiter with PHONEPASS_RATE_LIMIT_PER_PHONE=100, PHONEPASS_RATE_LIMIT_POOL_PER_MINUTE=0 and the range guard off, PHONEPASS_RANGE_MIN_ANSWERED_PERCENT=0, in-memory store) on a loopback port; its %d clients speak Cognito's JSON protocol over HTTP in the same process and share the same %d cores. A sign-in is InitiateAuth (CUSTOM_AUTH), the code read from the outbox, RespondToAuthChallenge, tokens; each of %d users signed up first.", o.clients, runtime.NumCPU(), o.users)}
+	if !o.skipMoto {
+		mr, n, err := motoRows(ctx, o, lr)
+		if err != nil {
+			return nil, nil, err
+		}
+		rows, notes = append(rows, mr...), append(notes, n...)
+	}
+	return rows, notes, nil
+}
+
+// localLoad runs the load against the local pool, under the CPU profiler
+// if asked.
+func localLoad(ctx context.Context, o options) (bench.LoadResult, error) {
+	env := map[string]string{
+		"PHONEPASS_RATE_LIMIT_PER_PHONE":       "100",
+		"PHONEPASS_RATE_LIMIT_POOL_PER_MINUTE": "0",
+		// A thousand numbers of one range at once is what the range guard
+		// is there to stop.
+		"PHONEPASS_RANGE_MIN_ANSWERED_PERCENT": "0",
+	}
+	if o.cpuprofile != "" {
+		f, err := os.Create(o.cpuprofile)
+		if err != nil {
+			return bench.LoadResult{}, fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return bench.LoadResult{}, fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	lr, err := bench.RunLoad(ctx, o.loadOptions(func(k string) (string, bool) { v, ok := env[k]; return v, ok }))
+	if err == nil && lr.Errors > 0 {
+		err = fmt.Errorf("load run: %d of %d sign-ins failed; first: %w", lr.Errors, lr.Errors+lr.SignIns, lr.FirstError)
+	}
+	return lr, err
+}
+
+func (o options) loadOptions(env func(string) (string, bool)) bench.LoadOptions {
+	return bench.LoadOptions{Clients: o.clients, Users: o.users, Duration: o.duration, MaxSignIns: o.maxSignIns, Warmup: o.warm, Env: env}
+}
+
+// motoRows runs the same load, with the same bounds, against moto's Cognito
+// (USER_PASSWORD_AUTH sign-ins) right after the local pool's, lr, and
+// reports it beside lr with the ratio. Without python3 and moto it reports
+// that instead.
+func motoRows(ctx context.Context, o options, lr bench.LoadResult) ([]bench.Row, []string, error) {
+	mr, err := bench.RunMotoLoad(ctx, o.loadOptions(nil))
+	if errors.Is(err, bench.ErrNoMoto) {
+		return []bench.Row{{What: "moto's Cognito: sign-ins per second", Value: "not run", Detail: err.Error()}}, nil, nil
+	}
+	if err == nil && mr.Errors > 0 {
+		err = fmt.Errorf("%d of %d sign-ins failed; first: %w", mr.Errors, mr.Errors+mr.SignIns, mr.FirstError)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("moto load run: %w", err)
+	}
+	ratio := lr.PerSecond / mr.PerSecond
+	rows := []bench.Row{
+		{What: "moto " + mr.Version + " Cognito: USER_PASSWORD_AUTH sign-ins per second", Value: fmt.Sprintf("%.0f /s", mr.PerSecond),
+			Detail: fmt.Sprintf("%d sign-ins in %s, %d clients; p50 %s, p99 %s; CPU per sign-in %s in moto's process, %s in the clients'", mr.SignIns, bench.FormatDuration(mr.Elapsed), o.clients, bench.FormatDuration(mr.Latency.P50), bench.FormatDuration(mr.Latency.P99), bench.FormatDuration(mr.ServerCPUPerSignIn), bench.FormatDuration(mr.CPUPerSignIn))},
+		{What: "local pool / moto, complete sign-ins per second", Value: fmt.Sprintf("%.2f×", ratio),
+			Detail: fmt.Sprintf("%.0f /s (CUSTOM_AUTH: 2 calls, 4 trigger invocations) / %.0f /s (USER_PASSWORD_AUTH: 1 call), same run", lr.PerSecond, mr.PerSecond),
+			Budget: fmt.Sprintf("≥ %.0f×", budgetMotoRatio), Verdict: bench.Verdict(ratio >= budgetMotoRatio)},
+	}
+	if mr.ServerCPUPerSignIn > 0 {
+		moto := mr.ServerCPUPerSignIn + mr.CPUPerSignIn
+		rows = append(rows, bench.Row{What: "moto / local pool, CPU per sign-in, clients included", Value: fmt.Sprintf("%.2f×", float64(moto)/float64(lr.CPUPerSignIn)),
+			Detail: fmt.Sprintf("%s / %s: what other work on the machine changes least; moto runs on one core at a time (Python's GIL), the pool on all", bench.FormatDuration(moto), bench.FormatDuration(lr.CPUPerSignIn))})
+	}
+	notes := []string{fmt.Sprintf("Right after the local pool's load run, the same %d clients (the same Go client code) ran against moto %s's Cognito, started as its users start it (python3 -m moto.server: werkzeug's threaded server, request log read and dropped) in its own process on the same %d cores, with the same bounds (%s or %d sign-ins, %d not counted first): a user pool and an app client with ALLOW_USER_PASSWORD_AUTH, %d users made with AdminCreateUser and AdminSetUserPassword (permanent), then each sign-in one InitiateAuth USER_PASSWORD_AUTH answered with tokens. Both sign an ID and an access token with RS256 per sign-in; moto through Python's cryptography (OpenSSL).", o.clients, mr.Version, runtime.NumCPU(), o.duration, o.maxSignIns, o.warm, o.users)}
 	return rows, notes, nil
 }
 

@@ -49,4 +49,8 @@ func TestRunWritesTable(t *testing.T) {
 			t.Errorf("results lack %q:\n%s", want, stdout.String())
 		}
 	}
+	// Beside the local pool's load run, moto's (or why it did not run).
+	if !strings.Contains(stdout.String(), "local pool / moto") && !strings.Contains(stdout.String(), "moto is not available") {
+		t.Errorf("results lack the moto comparison:\n%s", stdout.String())
+	}
 }
