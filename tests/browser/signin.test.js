@@ -110,10 +110,11 @@ describe('example sign-in page in chromium', { skip: why || false }, () => {
       item,
     };
     assert.match(sms.code, /^\d{6}$/, `got code ${JSON.stringify(sms.code)} from the outbox panel, want 6 digits`);
-    // The panel shows what the pool's outbox endpoint holds.
-    const res = await fetch(BASE + '/_local/outbox');
+    // The panel shows what the pool's outbox endpoint holds for phone.
+    const res = await fetch(`${BASE}/_local/outbox?phone=${encodeURIComponent(phone)}&limit=1`);
     const { messages } = await res.json();
-    const last = messages.filter((m) => m.phone === phone).at(-1);
+    const last = messages.at(-1);
+    assert.equal(last?.phone, phone, `the outbox's ?phone= filter answered ${JSON.stringify(messages)}`);
     assert.ok(last?.message.includes(sms.code), `got last message ${JSON.stringify(last)}, want one holding ${sms.code}`);
     return sms;
   }
@@ -129,6 +130,13 @@ describe('example sign-in page in chromium', { skip: why || false }, () => {
     const exp = Date.parse(await page.getAttribute('#done-expiry', 'datetime'));
     assert.ok(exp > Date.now(), `got token expiry ${new Date(exp).toISOString()}, want a time in the future`);
     assert.ok(await page.evaluate(() => document.activeElement?.id === 'done-heading'), 'focus is not on the signed-in heading');
+  }
+
+  /** idClaims returns the claims of the ID token that Amplify keeps in localStorage. */
+  async function idClaims(page) {
+    const token = await page.evaluate(() => Object.entries(localStorage).find(([k]) => k.endsWith('.idToken'))?.[1]);
+    assert.ok(token, 'no ID token in localStorage');
+    return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
   }
 
   async function signOut(page) {
@@ -169,6 +177,8 @@ describe('example sign-in page in chromium', { skip: why || false }, () => {
     await page.press('#code', 'Enter');
     await expectSignedIn(page, phone);
     await screenshot(page, 'signed-in');
+    // The sign-up set locale from the browser's language (the context's en-GB).
+    assert.equal((await idClaims(page)).locale, 'en-GB', 'the locale attribute set at sign-up');
 
     // Tokens survive a reload.
     await page.reload();
@@ -185,6 +195,60 @@ describe('example sign-in page in chromium', { skip: why || false }, () => {
     await enterCode(page, again.code);
     await expectSignedIn(page, phone);
     await signOut(page);
+    assert.deepEqual(page.errors, [], 'uncaught errors on the page');
+    await page.close();
+  });
+
+  test('the phone field formats as typed, follows a + number, and says early what the Lambda would refuse', async () => {
+    const page = await openPage();
+    const posts = []; // requests to the pool's Cognito API
+    page.on('request', (req) => {
+      if (req.method() === 'POST' && !new URL(req.url()).pathname.startsWith('/_local/')) posts.push(req.url());
+    });
+    const typeKeys = async (iso, keys) => {
+      if (iso) await page.selectOption('#country', iso);
+      await page.fill('#phone', '');
+      await page.locator('#phone').pressSequentially(keys);
+    };
+
+    // A national number, formatted key by key as the country writes it.
+    await typeKeys('US', '2065550100');
+    assert.equal(await page.inputValue('#phone'), '(206) 555-0100');
+    await typeKeys('GB', '07700900123');
+    assert.equal(await page.inputValue('#phone'), '07700 900123');
+    // A deletion is left as it is.
+    await page.press('#phone', 'Backspace');
+    assert.equal(await page.inputValue('#phone'), '07700 90012');
+
+    // A + number moves the picker to its country, one not in the list too.
+    await typeKeys('US', '+447700900123');
+    assert.equal(await page.inputValue('#phone'), '+44 7700 900123');
+    assert.equal(await page.inputValue('#country'), 'GB');
+    await typeKeys(null, '+447624123456');
+    assert.equal(await page.inputValue('#phone'), '+44 7624 123456');
+    assert.equal(await page.inputValue('#country'), 'IM');
+    assert.equal(await page.locator('#country option:checked').textContent(), 'Isle of Man (+44)');
+    await typeKeys(null, '00 1 416 555 0123');
+    assert.equal(await page.inputValue('#phone'), '00 1 416 555 0123');
+    assert.equal(await page.inputValue('#country'), 'CA');
+    await screenshot(page, 'formatted-as-typed');
+
+    // What the page knows the Lambda refuses, it says before sending, in
+    // the words it shows for the Lambda's own answer.
+    await enterPhone(page, 'GB', '020 7946 0000');
+    await page.locator('#error', { hasText: 'This number cannot receive text messages. Use a mobile number.' }).waitFor();
+    await enterPhone(page, 'GB', '01632 960961');
+    await page.locator('#error', { hasText: 'That is not a valid phone number for its country. Check the country and the number.' }).waitFor();
+    await screenshot(page, 'refused-before-sending');
+    assert.deepEqual(posts, [], 'the page sent a number it knew the Lambda refuses');
+
+    // An Irish landline: the min metadata has no Irish line types, so the
+    // page sends it, and the Lambda's answer reads the same.
+    await enterPhone(page, 'IE', '061 234 567');
+    await page.locator('#error', { hasText: 'This number cannot receive text messages. Use a mobile number.' }).waitFor();
+    assert.ok(posts.length > 0, 'the Irish landline was not sent');
+    assert.ok(await page.isVisible('#step-phone'), 'the phone step is gone after the Lambda refused the number');
+    await screenshot(page, 'refused-by-the-lambda');
     assert.deepEqual(page.errors, [], 'uncaught errors on the page');
     await page.close();
   });

@@ -10,9 +10,12 @@ import {
   signOut,
   signUp,
 } from 'aws-amplify/auth';
-import { COUNTRIES, findCountry, guessCountry, toE164 } from './phone.js';
+import { COUNTRIES, guessCountry, toE164 } from './phone.js';
+import { countryOf, formatTyped, numberProblem } from './numbers.js';
+import { signUpAttributes } from './locale.js';
 import { RESEND_METADATA, codeFromMessage, describeError, isUserNotFound, plural, readChallenge, throwAwayPassword } from './flow.js';
 import { fetchLocal, loadConfig } from './config.js';
+import { OUTBOX_PATH, OutboxFeed } from './outbox.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -71,7 +74,12 @@ async function signInOrSignUp(phone) {
   try {
     // The username sets phone_number; the app client may not write it
     // (WriteAttributes in template.yaml), so it is not sent as an attribute.
-    await signUp({ username: phone, password: throwAwayPassword() });
+    // locale, from the browser's language, is the language of the texts.
+    await signUp({
+      username: phone,
+      password: throwAwayPassword(),
+      options: { userAttributes: signUpAttributes(navigator.language) },
+    });
   } catch (err) {
     if (err.name !== 'UsernameExistsException') throw err; // signed up a moment ago
   }
@@ -220,12 +228,53 @@ async function showSignedIn() {
 
 // ---- Events ----------------------------------------------------------------
 
+/**
+ * selectCountry shows country iso in the picker, adding it first if it is
+ * not in the list (a number typed with + from a country the list lacks).
+ */
+function selectCountry(iso) {
+  if (![...ui.country.options].some((o) => o.value === iso)) {
+    const c = countryOf(iso);
+    if (!c) return;
+    ui.country.add(new Option(`${c.name} (+${c.dial})`, c.iso));
+  }
+  ui.country.value = iso;
+}
+
+/**
+ * formatPhone formats the number as typed; with follow, a number typed with
+ * + or 00 moves the picker to its country.
+ */
+function formatPhone(follow) {
+  const { text, country } = formatTyped(ui.phone.value, ui.country.value);
+  if (text !== ui.phone.value) ui.phone.value = text; // the caret was at the end, and stays there
+  if (follow && country && country !== ui.country.value) selectCountry(country);
+}
+
+ui.phone.addEventListener('input', (ev) => {
+  // A deletion is left as it is: formatting again would put back a space or
+  // bracket just deleted. An edit in the middle is left alone too, so that
+  // the caret does not jump to the end; both are formatted on the next
+  // character typed at the end.
+  if (ev.inputType?.startsWith('delete')) return;
+  if (ui.phone.selectionEnd !== ui.phone.value.length) return;
+  formatPhone(true);
+});
+
+// A national number is written differently in another country. The picker
+// stays where the user put it, even next to a + number (whose own country
+// code counts when it is sent).
+ui.country.addEventListener('change', () => formatPhone(false));
+
 ui.phoneForm.addEventListener('submit', (ev) => {
   ev.preventDefault();
   clearMessages();
-  const { phone, error } = toE164(ui.phone.value, findCountry(ui.country.value));
-  if (error) {
-    setError(error);
+  const { phone, error } = toE164(ui.phone.value, countryOf(ui.country.value));
+  // What the Lambda would refuse the number for, where the page can tell
+  // (numbers.js); the Lambda's own answer covers the rest.
+  const problem = error ? undefined : numberProblem(phone);
+  if (error || problem) {
+    setError(error || problem.text);
     ui.phone.focus();
     return;
   }
@@ -301,34 +350,29 @@ ui.signOut.addEventListener('click', () => {
 /**
  * startOutbox shows the SMS outbox panel if, and only if, the local pool
  * answers at base: a deployed page finds no /_local/outbox and shows nothing.
+ * It then asks every second only for the messages after the newest it shows.
  */
 async function startOutbox(base) {
-  const first = await fetchLocal('_local/outbox', base);
+  const feed = new OutboxFeed(OUTBOX_SHOWN);
+  const first = await fetchLocal(feed.path(), base);
   if (!Array.isArray(first?.messages)) return;
   ui.outbox.hidden = false;
-  let newest = -1; // id of the newest message listed
-  const render = (messages) => {
-    const last = Number(messages.at(-1)?.id ?? -1);
-    if (messages.length === 0 || Number(messages[0].id) > newest) {
-      ui.outboxList.replaceChildren(); // cleared (maybe refilled since)
-    }
-    if (last !== newest) {
-      // Add only what is new at the top, so that screen readers announce
-      // just the new text and focus in the list stays where it is.
-      for (const m of messages.filter((m) => Number(m.id) > newest)) ui.outboxList.prepend(outboxItem(m));
-      while (ui.outboxList.children.length > OUTBOX_SHOWN) ui.outboxList.lastElementChild.remove();
-    }
-    newest = last;
-    ui.outboxEmpty.hidden = messages.length > 0;
+  const add = (messages) => {
+    // Add only what is new at the top, so that screen readers announce
+    // just the new text and focus in the list stays where it is.
+    for (const m of feed.take(messages)) ui.outboxList.prepend(outboxItem(m));
+    while (ui.outboxList.children.length > OUTBOX_SHOWN) ui.outboxList.lastElementChild.remove();
+    ui.outboxEmpty.hidden = ui.outboxList.children.length > 0;
   };
-  render(first.messages);
+  add(first.messages);
   ui.outboxClear.addEventListener('click', async () => {
-    await fetchLocal('_local/outbox', base, { method: 'DELETE' });
-    render([]);
+    await fetchLocal(OUTBOX_PATH, base, { method: 'DELETE' });
+    ui.outboxList.replaceChildren(); // IDs go on after a clear: the feed needs no reset
+    add([]);
   });
   setInterval(async () => {
-    const data = await fetchLocal('_local/outbox', base);
-    if (Array.isArray(data?.messages)) render(data.messages);
+    const data = await fetchLocal(feed.path(), base);
+    if (Array.isArray(data?.messages)) add(data.messages);
   }, 1000);
 }
 
