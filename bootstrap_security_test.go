@@ -29,24 +29,7 @@ import (
 // environment as the template hands it over. Each subtest is an attack that
 // today's rules must stop.
 func TestBootstrapAttacks(t *testing.T) {
-	bin := testenv.BuildBootstrap(t)
-	moto := testenv.StartMoto(t)
-	db := testenv.DynamoDB(t, moto, sampleevents.Region)
-	table := 0
-	// deployed starts the function with its own fresh table and settings.
-	deployed := func(t *testing.T, settings ...string) (*fn, string) {
-		t.Helper()
-		table++
-		name := fmt.Sprintf("phonepass-limits-%d", table)
-		testenv.CreateTable(t, db, name, ratelimit.AttrKey, ratelimit.AttrExpiresAt)
-		env := lambdaEnv(append([]string{
-			"AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing",
-			"AWS_ENDPOINT_URL_SNS=" + moto, "AWS_ENDPOINT_URL_DYNAMODB=" + moto,
-			config.EnvCodeKey + "=" + testCodeKey, config.EnvRateLimitTable + "=" + name,
-		}, settings...)...)
-		srv, p := startFunction(t, bin, env)
-		return &fn{t: t, srv: srv, p: p, moto: moto}, name
-	}
+	deployed := newStack(t).deploy
 
 	t.Run("an unverified number gets no code", func(t *testing.T) {
 		f, _ := deployed(t)
@@ -213,6 +196,36 @@ func TestBootstrapAttacks(t *testing.T) {
 // testUserName is the username of the events fn makes for known users.
 const testUserName = "0b5c7e1a-6a43-4e0f-9d2a-2f1c1b7d9e11"
 
+// stack is the compiled function with moto behind it, as deployed (no dry
+// run): SNS and DynamoDB are moto, the code key comes from the environment.
+type stack struct {
+	bin, moto string
+	db        *dynamodb.Client
+	tables    int
+}
+
+func newStack(t *testing.T) *stack {
+	bin := testenv.BuildBootstrap(t)
+	moto := testenv.StartMoto(t)
+	return &stack{bin: bin, moto: moto, db: testenv.DynamoDB(t, moto, sampleevents.Region)}
+}
+
+// deploy starts the function with its own fresh table and settings, and
+// returns it with the table's name.
+func (s *stack) deploy(t *testing.T, settings ...string) (*fn, string) {
+	t.Helper()
+	s.tables++
+	name := fmt.Sprintf("phonepass-limits-%d", s.tables)
+	testenv.CreateTable(t, s.db, name, ratelimit.AttrKey, ratelimit.AttrExpiresAt)
+	env := lambdaEnv(append([]string{
+		"AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing",
+		"AWS_ENDPOINT_URL_SNS=" + s.moto, "AWS_ENDPOINT_URL_DYNAMODB=" + s.moto,
+		config.EnvCodeKey + "=" + testCodeKey, config.EnvRateLimitTable + "=" + name,
+	}, settings...)...)
+	srv, p := startFunction(t, s.bin, env)
+	return &fn{t: t, srv: srv, p: p, moto: s.moto}, name
+}
+
 // fn is a running function with moto behind it.
 type fn struct {
 	t    *testing.T
@@ -225,6 +238,12 @@ type fn struct {
 // with phone_number_verified as given, or an unknown number's.
 func (f *fn) create(phone, verified string, unknown bool) (events.CognitoEventUserPoolsCreateAuthChallenge, *runtimeapi.ErrorResponse) {
 	f.t.Helper()
+	return f.createWith(phone, verified, unknown, nil)
+}
+
+// createWith is create with more user attributes, such as a locale.
+func (f *fn) createWith(phone, verified string, unknown bool, more map[string]string) (events.CognitoEventUserPoolsCreateAuthChallenge, *runtimeapi.ErrorResponse) {
+	f.t.Helper()
 	ev := events.CognitoEventUserPoolsCreateAuthChallenge{
 		CognitoEventUserPoolsHeader: events.CognitoEventUserPoolsHeader{
 			Version: "1", TriggerSource: triggers.SourceCreateAuthChallenge, Region: "us-east-1",
@@ -236,6 +255,7 @@ func (f *fn) create(phone, verified string, unknown bool) (events.CognitoEventUs
 			Session:        []*events.CognitoEventUserPoolsChallengeResult{},
 		},
 	}
+	maps.Copy(ev.Request.UserAttributes, more)
 	if unknown {
 		ev.UserName, ev.Request.UserAttributes, ev.Request.UserNotFound = phone, map[string]string{}, true
 	}

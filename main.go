@@ -57,9 +57,13 @@ func setup(ctx context.Context) (*triggers.Handler, error) {
 		return *awsCfg, nil
 	}
 
+	if left := cfg.SMS.Messages.Left(); len(left) > 0 {
+		log.Warn("built-in languages left out: with the app name and autofill lines they take more SMS segments than PHONEPASS_SMS_MAX_SEGMENTS allows; their users get the next language that fits",
+			zap.Strings("languages", left))
+	}
 	var sender triggers.Sender
 	if cfg.DryRun {
-		sender = sms.NewWriter(os.Stderr, cfg.SMS.Template)
+		sender = sms.NewWriter(os.Stderr, cfg.SMS.Messages)
 		log.Warn("dry run: SMS are printed, not sent")
 	} else {
 		c, err := loadAWS()

@@ -34,13 +34,23 @@ const (
 	// EnvHideUnknownUsers, when true, gives an unknown phone number a challenge
 	// that can never succeed instead of a "user not found" error: default false.
 	EnvHideUnknownUsers = "PHONEPASS_HIDE_UNKNOWN_USERS"
-	// EnvSMSTemplate is the message text; it must contain {code} and may
-	// contain {app} and {minutes}.
+	// EnvSMSTemplate replaces the built-in English message, which every user
+	// gets whose language phonepass does not speak; it must contain {code}
+	// and may contain {app} and {minutes}.
 	EnvSMSTemplate = "PHONEPASS_SMS_TEMPLATE"
+	// EnvSMSTemplates adds languages or replaces built-in ones: a JSON object
+	// of BCP 47 tag to template, such as {"de": "{app}: Code {code}"}.
+	EnvSMSTemplates = "PHONEPASS_SMS_TEMPLATES"
+	// EnvSMSMaxSegments is the most SMS segments a message may take: 1 to 10,
+	// default 1. An operator template that takes more fails the cold start.
+	EnvSMSMaxSegments = "PHONEPASS_SMS_MAX_SEGMENTS"
 	// EnvAppName, if set, names the app in the message ("<name>: ..." unless the template places {app}).
 	EnvAppName = "PHONEPASS_APP_NAME"
 	// EnvWebOTPDomain, if set, adds the WebOTP last line "@<domain> #<code>" to the message.
 	EnvWebOTPDomain = "PHONEPASS_WEBOTP_DOMAIN"
+	// EnvAndroidAppHash, if set, adds the 11-character app hash of Android's
+	// SMS Retriever API to the message, before the WebOTP line.
+	EnvAndroidAppHash = "PHONEPASS_ANDROID_APP_HASH"
 	// EnvSMSType is the SNS SMS type: Transactional (default) or Promotional.
 	EnvSMSType = "PHONEPASS_SMS_TYPE"
 	// EnvSMSSenderID is an optional alphanumeric sender ID, 1 to 11 characters.
@@ -101,7 +111,7 @@ const (
 	// EnvCountryBudgets lists codes per hour per country calling code, such
 	// as "44:200,1:500" (1 to 1000000 each); empty, the default, sets none.
 	EnvCountryBudgets = "PHONEPASS_COUNTRY_BUDGETS"
-	// EnvCodeKey is the server secret (32 to 1024 characters) that keys the
+	// EnvCodeKey is the server secret (32 to 128 characters) that keys the
 	// digests of codes and the hashes of phone numbers in the limiter's
 	// table. Required, except in a sam local dry run, which uses the
 	// published otp.DevelopmentKey; that key is refused anywhere else.
@@ -121,8 +131,8 @@ const EnvSAMLocal = "AWS_SAM_LOCAL"
 // Names lists every variable Load reads, in the order of the README table.
 var Names = []string{
 	EnvCodeLength, EnvCodeTTL, EnvMaxAttempts, EnvMaxResends, EnvResendInterval,
-	EnvAllowedCountryCodes, EnvHideUnknownUsers, EnvSMSTemplate, EnvAppName,
-	EnvWebOTPDomain, EnvSMSType, EnvSMSSenderID, EnvSMSOriginationNumber,
+	EnvAllowedCountryCodes, EnvHideUnknownUsers, EnvSMSTemplate, EnvSMSTemplates, EnvSMSMaxSegments, EnvAppName,
+	EnvWebOTPDomain, EnvAndroidAppHash, EnvSMSType, EnvSMSSenderID, EnvSMSOriginationNumber,
 	EnvSMSTimeout, EnvDryRun, EnvLogLevel, EnvRateLimitTable, EnvRateLimitPerPhone,
 	EnvRateLimitPhoneWindow, EnvRateLimitPoolPerMinute, EnvRateLimitFailOpen,
 	EnvGuessCoolOffEvery, EnvGuessCoolOff, EnvGuessLockAfter, EnvRangeDigits, EnvRangeWindow,
@@ -215,11 +225,9 @@ func load(lookup func(string) (string, bool), localKey string) (Config, error) {
 		t.AcceptedLineTypes = types
 	}
 
-	tmpl, err := sms.NewTemplate(r.str(EnvSMSTemplate), r.str(EnvAppName), r.str(EnvWebOTPDomain), t.CodeTTL)
-	r.check(nameFor(err, map[error]string{sms.ErrAppName: EnvAppName, sms.ErrDomain: EnvWebOTPDomain}, EnvSMSTemplate), err)
 	c := Config{Triggers: t}
 	c.SMS = sms.SNSConfig{
-		Template:          tmpl,
+		Messages:          r.messages(t),
 		SMSType:           r.str(EnvSMSType),
 		SenderID:          r.str(EnvSMSSenderID),
 		OriginationNumber: r.str(EnvSMSOriginationNumber),
@@ -228,8 +236,8 @@ func load(lookup func(string) (string, bool), localKey string) (Config, error) {
 	if c.SMS.SMSType == "" {
 		c.SMS.SMSType = sms.Transactional
 	}
-	err = c.SMS.Validate()
-	r.check(nameFor(err, map[error]string{sms.ErrSenderID: EnvSMSSenderID, sms.ErrOrigination: EnvSMSOriginationNumber, sms.ErrTimeout: EnvSMSTimeout}, EnvSMSType), err)
+	err := c.SMS.Validate()
+	r.check(nameFor(err, []errName{{sms.ErrSenderID, EnvSMSSenderID}, {sms.ErrOrigination, EnvSMSOriginationNumber}, {sms.ErrTimeout, EnvSMSTimeout}}, EnvSMSType), err)
 
 	local := r.str(EnvSAMLocal) == "true"
 	c.DryRun = r.bool(EnvDryRun, local)
@@ -360,15 +368,45 @@ func pow10(n int) int {
 	return p
 }
 
-// nameFor returns the variable that err is about: the name mapped to the
+// errName ties a sentinel error to the variable it is about.
+type errName struct {
+	sentinel error
+	name     string
+}
+
+// nameFor returns the variable that err is about: the name of the first
 // sentinel it wraps, or def.
-func nameFor(err error, names map[error]string, def string) string {
-	for sentinel, name := range names {
-		if errors.Is(err, sentinel) {
-			return name
+func nameFor(err error, names []errName, def string) string {
+	for _, n := range names {
+		if errors.Is(err, n.sentinel) {
+			return n.name
 		}
 	}
 	return def
+}
+
+// messages reads the message settings into sms.Messages, or nil after
+// an error naming the variable at fault.
+func (r *reader) messages(t triggers.Config) *sms.Messages {
+	templates, err := sms.ParseTemplates(r.lookupRaw(EnvSMSTemplates))
+	if err != nil {
+		r.check(EnvSMSTemplates, err)
+		return nil
+	}
+	m, err := sms.NewMessages(sms.Settings{
+		Default:        r.str(EnvSMSTemplate),
+		Templates:      templates,
+		AppName:        r.str(EnvAppName),
+		WebOTPDomain:   r.str(EnvWebOTPDomain),
+		AndroidAppHash: r.str(EnvAndroidAppHash),
+		Validity:       t.CodeTTL,
+		CodeDigits:     t.CodeDigits,
+		MaxSegments:    r.int(EnvSMSMaxSegments, 1, 1, sms.MaxMaxSegments),
+	})
+	// A template that is too long is the template's fault, named first.
+	r.check(nameFor(err, []errName{{sms.ErrTemplates, EnvSMSTemplates}, {sms.ErrTemplate, EnvSMSTemplate},
+		{sms.ErrAppName, EnvAppName}, {sms.ErrDomain, EnvWebOTPDomain}, {sms.ErrAppHash, EnvAndroidAppHash}}, EnvSMSMaxSegments), err)
+	return m
 }
 
 // reader keeps the first error so that Load reads like a list of settings.

@@ -55,8 +55,11 @@ func TestLoadDefaults(t *testing.T) {
 	if c.SMS.SMSType != sms.Transactional || c.SMS.Timeout != 3*time.Second || c.DryRun || c.LogLevel != zapcore.InfoLevel {
 		t.Errorf("got sms %+v dry run %v level %v, want Transactional, 3s, false, info", c.SMS, c.DryRun, c.LogLevel)
 	}
-	if got := c.SMS.Template.Render("123456"); got != "Your sign-in code is 123456. It expires in 5 minutes." {
+	if got := c.SMS.Messages.Render("", "+447400123456", "123456").Text; got != "Your sign-in code is 123456. It expires in 5 minutes." {
 		t.Errorf("got default message %q", got)
+	}
+	if got := c.SMS.Messages.Render("", "+4915123456789", "123456").Text; got != "Ihr Anmeldecode lautet 123456. Er läuft in 5 Minuten ab." {
+		t.Errorf("got message to a German number %q, want the built-in German", got)
 	}
 	if c.RateLimitTable != "phonepass-limits" || c.Limits.Sends != ratelimit.DefaultRules() || c.Limits.Guesses != ratelimit.DefaultGuessRules() || c.Triggers.LimiterFailOpen {
 		t.Errorf("got table %q limits %+v fail open %v, want the table, defaults, false", c.RateLimitTable, c.Limits, c.Triggers.LimiterFailOpen)
@@ -92,7 +95,7 @@ func TestLoadKeyAndTable(t *testing.T) {
 		{"deployed", deployed, "", ""},
 		{"deployed without key", map[string]string{EnvRateLimitTable: "t-1"}, "", EnvCodeKey + ": is required"},
 		{"deployed with the development key", with(map[string]string{EnvCodeKey: otp.DevelopmentKey}), "", EnvCodeKey + ": is the published development key"},
-		{"deployed with a short key", with(map[string]string{EnvCodeKey: "0123456789"}), "", EnvCodeKey + ": key must be 32 to 1024 characters"},
+		{"deployed with a short key", with(map[string]string{EnvCodeKey: "0123456789"}), "", EnvCodeKey + ": key must be 32 to 128 characters"},
 		{"deployed without table", map[string]string{EnvCodeKey: testKey}, "", EnvRateLimitTable + ": is required"},
 		{"rotation", with(map[string]string{EnvCodeKeyPrevious: "config-test-key-old-0123456789abcdefghij"}), "", ""},
 		{"rotation to the same key", with(map[string]string{EnvCodeKeyPrevious: testKey}), "", EnvCodeKeyPrevious + ": previous key is the same"},
@@ -160,6 +163,7 @@ func TestLoadValues(t *testing.T) {
 		EnvCodeLength: "8", EnvCodeTTL: "2m", EnvMaxAttempts: "5", EnvMaxResends: "0", EnvResendInterval: "1m",
 		EnvAllowedCountryCodes: "1, +44", EnvHideUnknownUsers: "true", EnvSMSTemplate: "{app} {code}",
 		EnvAppName: "Acme", EnvWebOTPDomain: "acme.example", EnvSMSType: "Promotional", EnvSMSSenderID: "Acme",
+		EnvSMSTemplates: `{"de": "{app}-Code {code}", "pt_BR": "{code} {app} {minutes}"}`, EnvAndroidAppHash: "FA+9qCX9VSu", EnvSMSMaxSegments: "2",
 		EnvSMSOriginationNumber: "+12065550100", EnvSMSTimeout: "1500ms", EnvLogLevel: "debug",
 		EnvSAMLocal: "true", EnvDryRun: "false", EnvCodeKey: testKey,
 		EnvRateLimitTable: "phonepass-sends", EnvRateLimitPerPhone: "3", EnvRateLimitPhoneWindow: "1h",
@@ -178,8 +182,18 @@ func TestLoadValues(t *testing.T) {
 	if c.SMS.SMSType != "Promotional" || c.SMS.SenderID != "Acme" || c.SMS.OriginationNumber != "+12065550100" || c.SMS.Timeout != 1500*time.Millisecond {
 		t.Errorf("got %+v", c.SMS)
 	}
-	if got, want := c.SMS.Template.Render("12345678"), "Acme 12345678\n\n@acme.example #12345678"; got != want {
-		t.Errorf("got message %q, want %q", got, want)
+	for _, tt := range []struct{ locale, want string }{
+		{"", "Acme 12345678\n\nFA+9qCX9VSu\n@acme.example #12345678"},
+		{"de", "Acme-Code 12345678\n\nFA+9qCX9VSu\n@acme.example #12345678"},
+		{"pt-BR", "12345678 Acme 2\n\nFA+9qCX9VSu\n@acme.example #12345678"},
+	} {
+		if got := c.SMS.Messages.Render(tt.locale, "+447400123456", "12345678").Text; got != tt.want {
+			t.Errorf("locale %q: got message %q, want %q", tt.locale, got, tt.want)
+		}
+	}
+	// Two segments allowed: Russian fits with the autofill lines.
+	if got := c.SMS.Messages.Render("ru", "+447400123456", "12345678"); got.Language != "ru" || got.Segments != 2 {
+		t.Errorf("got %s in %d segments, want ru in 2", got.Language, got.Segments)
 	}
 	wantRules := ratelimit.Rules{PerPhone: ratelimit.Rule{Limit: 3, Window: time.Hour}, Pool: ratelimit.Rule{Limit: 0, Window: time.Minute}}
 	wantGuesses := ratelimit.GuessRules{CoolOffEvery: 5, CoolOff: time.Minute, LockAfter: 20}
@@ -237,7 +251,10 @@ func TestLoadNamesTheVariable(t *testing.T) {
 		EnvResendInterval:          {"-1s", "10m", "30"},
 		EnvAllowedCountryCodes:     {"uk", "1,,44", "0044"},
 		EnvHideUnknownUsers:        {"yes please"},
-		EnvSMSTemplate:             {"no placeholder"},
+		EnvSMSTemplate:             {"no placeholder", strings.Repeat("й", 70) + "{code}", strings.Repeat("x", 155) + "{code}"},
+		EnvSMSTemplates:            {`{"de": "no placeholder"}`, `{"de": "` + strings.Repeat("й", 70) + `{code}"}`, `["de"]`, `{"deutsch": "{code}"}`, `{"de": 1}`},
+		EnvSMSMaxSegments:          {"0", "11", "two"},
+		EnvAndroidAppHash:          {"short", "FA+9qCX9VSu!", "FA-9qCX9VSu"},
 		EnvAppName:                 {strings.Repeat("a", 41)},
 		EnvWebOTPDomain:            {"https://x.example"},
 		EnvSMSType:                 {"transactional", "Marketing"},
@@ -259,7 +276,7 @@ func TestLoadNamesTheVariable(t *testing.T) {
 		EnvRangeMinCodes:           {"0", "10001", "ten"},
 		EnvRangeMinAnsweredPercent: {"-1", "101", "20%"},
 		EnvCountryBudgets:          {"44", "44:0", "uk:200", "44:200,", "44:1000001", "44 : 200"},
-		EnvCodeKey:                 {"short", strings.Repeat("k", 1025)},
+		EnvCodeKey:                 {"short", strings.Repeat("k", 129)},
 		EnvCodeKeyPrevious:         {"short", otp.DevelopmentKey},
 		EnvAcceptedLineTypes:       {"sms", "mobile,,voip", "unknown", "Mobile"},
 	}
@@ -339,5 +356,21 @@ func TestLoadRangeGuard(t *testing.T) {
 				t.Errorf("got %d (%v), want %d", c.Limits.Ranges.MinAnsweredPercent, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestLoadMessagesThatCannotFit: settings under which even the built-in
+// English message (the last fallback) takes two segments fail the cold
+// start naming PHONEPASS_SMS_MAX_SEGMENTS, and pass when it allows two.
+func TestLoadMessagesThatCannotFit(t *testing.T) {
+	vars := map[string]string{EnvAppName: strings.Repeat("A", 40), EnvAndroidAppHash: "FA+9qCX9VSu",
+		EnvWebOTPDomain: strings.Repeat("a", 60) + ".example"}
+	_, err := Load(env(with(vars)))
+	if err == nil || !strings.HasPrefix(err.Error(), EnvSMSMaxSegments+": ") || !strings.Contains(err.Error(), "takes 2 GSM-7 segments") {
+		t.Errorf("got error %v, want one naming %s and the count", err, EnvSMSMaxSegments)
+	}
+	vars[EnvSMSMaxSegments] = "2"
+	if _, err := Load(env(with(vars))); err != nil {
+		t.Errorf("with two segments allowed: got %v, want no error", err)
 	}
 }

@@ -37,6 +37,7 @@ var checks = []struct {
 	{"code key secret", checkCodeKeySecret},
 	{"config mapping", checkConfigMapping},
 	{"parameter values", checkParameterValues},
+	{"environment size", checkEnvironmentSize},
 	{"outputs", checkOutputs},
 	{"web acl", checkWebACL},
 	{"alarms", checkAlarms},
@@ -830,11 +831,15 @@ func checkSecretBinding(c *cfnTemplate, name string, b binding, version string) 
 // that the code would take. combined, when set, says why the code refuses a
 // value the template takes: a limit that joins it with another variable at
 // its default, which only the code checks, so its error must name that other
-// variable. Every other sample must get the same answer from both.
+// variable. codeOnly, when set, says why no parameter constraint can refuse
+// a value that the code refuses (JSON, the segments of a message): the code's
+// error must name this variable. Every other sample must get the same answer
+// from both.
 type sample struct {
 	value    string
 	narrowed string
 	combined string
+	codeOnly string
 }
 
 // samples are tried for each deployable variable of config.Names (as the
@@ -858,10 +863,24 @@ var samples = map[string][]sample{
 		{value: "1 ,44", narrowed: "spaces only after commas"}},
 	config.EnvSMSTemplate: {{value: ""}, {value: "Code {code}"}, {value: "{app}: {code} ({minutes} min)"}, {value: "Code:\n{code}"},
 		{value: "Ваш код {code}"}, {value: "no code here"}, {value: "{Code}"},
-		{value: strings.Repeat("x", 294) + "{code}"}, {value: strings.Repeat("x", 295) + "{code}"},
-		{value: strings.Repeat("й", 294) + "{code}"}},
+		{value: strings.Repeat("x", 154) + "{code}"}, {value: strings.Repeat("x", 155) + "{code}"},
+		{value: strings.Repeat("й", 64) + "{code}"},
+		{value: strings.Repeat("й", 65) + "{code}", codeOnly: "71 UCS-2 characters take two segments, and CloudFormation cannot count segments"}},
+	config.EnvSMSTemplates: {{value: ""}, {value: `{"de": "Code {code}"}`}, {value: `{"pt_BR": "Código {code}", "zh-Hant": "驗證碼 {code}"}`},
+		{value: ` {"de": "Code {code}"} `}, {value: `["de"]`}, {value: "de: Code {code}"},
+		{value: `{"de": "no code"}`, codeOnly: "a parameter pattern cannot read JSON"},
+		{value: `{"deutsch": "{code}"}`, codeOnly: "a parameter pattern cannot read JSON"},
+		{value: `{"de": "{code}", "de": "{code}"}`, codeOnly: "a parameter pattern cannot read JSON"},
+		{value: `{"de": 5}`, codeOnly: "a parameter pattern cannot read JSON"},
+		{value: `{"ru": "` + strings.Repeat("й", 65) + `{code}"}`, codeOnly: "CloudFormation cannot count segments"},
+		{value: `{"de": "` + strings.Repeat("x", 154) + `{code}", "fr": "` + strings.Repeat("x", 54) + `{code}"}`,
+			narrowed: "MaxLength keeps the function's environment within Lambda's 4 KB (checkEnvironmentSize)"}},
+	config.EnvSMSMaxSegments: {{value: "1"}, {value: "2"}, {value: "10"}, {value: "0"}, {value: "11"}, {value: "two"},
+		{value: "01", narrowed: "only 1 to 10 are offered"}},
 	config.EnvAppName: {{value: ""}, {value: "Acme"}, {value: "Café Crème"}, {value: strings.Repeat("a", 40)}, {value: strings.Repeat("a", 41)},
 		{value: "two\nlines"}, {value: strings.Repeat("é", 40)}},
+	config.EnvAndroidAppHash: {{value: ""}, {value: "FA+9qCX9VSu"}, {value: "abc/DEF+123"}, {value: "FA+9qCX9VS"}, {value: "FA+9qCX9VSu1"},
+		{value: "FA-9qCX9VSu"}, {value: "FA_9qCX9VSu"}, {value: "FA+9qCX9VS "}},
 	config.EnvWebOTPDomain: {{value: ""}, {value: "example.com"}, {value: "app.example.com"}, {value: "EXAMPLE.COM"}, {value: "localhost"},
 		{value: "-bad.example.com"}, {value: "exa mple.com"}, {value: "https://example.com"}},
 	config.EnvSMSType: {{value: "Transactional"}, {value: "Promotional"}, {value: "transactional"},
@@ -953,6 +972,11 @@ func checkParameterValues(c *cfnTemplate) error {
 			paramErr := p.accepts(s.value)
 			_, codeErr := loadOnly(map[string]string{name: b.render(s.value)})
 			switch {
+			case s.codeOnly != "":
+				if paramErr != nil || codeErr == nil || !strings.HasPrefix(codeErr.Error(), name+":") {
+					errs = append(errs, fmt.Errorf("%s=%q: got parameter error %v and code error %v, want only the code to refuse it, naming %s (%s)",
+						name, b.render(s.value), paramErr, codeErr, name, s.codeOnly))
+				}
 			case s.combined != "":
 				if paramErr != nil || codeErr == nil || strings.HasPrefix(codeErr.Error(), name+":") {
 					errs = append(errs, fmt.Errorf("%s=%q: got parameter error %v and code error %v, want only the code to refuse it, naming another variable (%s)",

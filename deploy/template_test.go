@@ -43,6 +43,8 @@ func chain(edits ...func(string) (string, error)) func(string) (string, error) {
 
 // mutations are the broken copies; loadAll transforms them with template.yaml.
 var mutations = []mutation{
+	{"templates of 1000 characters", replace("    MaxLength: 237\n", "    MaxLength: 1000\n"), "environment size"},
+	{"domain without MaxLength", replace("    MaxLength: 253\n", ""), "environment size"},
 	{"wrong trigger name", replace("        PreSignUp: !GetAtt PhonepassFunction.Arn", "        PreAuthentication: !GetAtt PhonepassFunction.Arn"), "triggers"},
 	{"trigger missing", replace("        VerifyAuthChallengeResponse: !GetAtt PhonepassFunction.Arn\n", ""), "triggers"},
 	{"password flow added", replace("        - ALLOW_CUSTOM_AUTH\n", "        - ALLOW_CUSTOM_AUTH\n        - ALLOW_USER_PASSWORD_AUTH\n"), "app client"},

@@ -124,3 +124,27 @@ func digits(s string) bool {
 	}
 	return true
 }
+
+// canonicalTag returns the tag under which a template for tag is found: a
+// language of 2 or 3 letters, optionally with a script of 4 letters or a
+// region of 2 letters or 3 digits, in canonical case and with the aliases
+// and default scripts that Language applies; ok is false for anything else.
+func canonicalTag(tag string) (string, bool) {
+	parts := strings.Split(strings.ReplaceAll(tag, "_", "-"), "-")
+	if len(parts) > 2 {
+		return "", false
+	}
+	if len(parts[0]) < 2 || len(parts[0]) > 3 || !letters(parts[0]) {
+		return "", false
+	}
+	cands := localeCandidates(tag)
+	if len(parts) == 2 {
+		p := parts[1]
+		if !(len(p) == 4 && letters(p) || len(p) == 2 && letters(p) || len(p) == 3 && digits(p)) {
+			return "", false
+		}
+	}
+	// The first candidate is the most specific form, with a script that a
+	// region or the language alone implies (zh-TW: zh-TW; zh: zh-Hans).
+	return cands[0], true
+}

@@ -60,8 +60,8 @@ var (
 
 // SNSConfig holds the settings of an SNS sender.
 type SNSConfig struct {
-	// Template renders the message.
-	Template Template
+	// Messages renders the message; NewSNS refuses nil.
+	Messages *Messages
 	// SMSType is Transactional (the default when empty) or Promotional.
 	SMSType string
 	// SenderID is an optional alphanumeric sender ID (1 to 11 characters, at least one letter).
@@ -103,6 +103,9 @@ func NewSNS(client Publisher, cfg SNSConfig) (*SNS, error) {
 	if client == nil {
 		return nil, errors.New("sns client is nil")
 	}
+	if cfg.Messages == nil {
+		return nil, errors.New("sns messages are nil")
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -128,20 +131,22 @@ func stringAttr(v string) types.MessageAttributeValue {
 	return types.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(v)}
 }
 
-// SendCode publishes the message for code to phone, an E.164 number, and
-// waits at most the configured timeout.
-func (s *SNS) SendCode(ctx context.Context, phone, code string) error {
+// SendCode publishes the message for code to phone, an E.164 number, in
+// the language of locale or else of the number (see Messages.Render), and
+// waits at most the configured timeout. It returns the message's segments.
+func (s *SNS) SendCode(ctx context.Context, phone, code, locale string) (int, error) {
+	msg := s.cfg.Messages.Render(locale, phone, code)
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
 	_, err := s.client.Publish(ctx, &sns.PublishInput{
 		PhoneNumber:       aws.String(phone),
-		Message:           aws.String(s.cfg.Template.Render(code)),
+		Message:           aws.String(msg.Text),
 		MessageAttributes: s.attrs,
 	})
 	if err != nil {
-		return fmt.Errorf("publish sms: %w", err)
+		return 0, fmt.Errorf("publish sms: %w", err)
 	}
-	return nil
+	return msg.Segments, nil
 }
 
 // Writer prints code messages instead of sending them. It is for local
@@ -149,21 +154,23 @@ func (s *SNS) SendCode(ctx context.Context, phone, code string) error {
 type Writer struct {
 	mu       sync.Mutex
 	w        io.Writer
-	template Template
+	messages *Messages
 }
 
-// NewWriter returns a Writer that prints to w.
-func NewWriter(w io.Writer, t Template) *Writer {
-	return &Writer{w: w, template: t}
+// NewWriter returns a Writer that prints to w the messages m renders.
+func NewWriter(w io.Writer, m *Messages) *Writer {
+	return &Writer{w: w, messages: m}
 }
 
-// SendCode prints the message that would be sent to phone.
-func (w *Writer) SendCode(_ context.Context, phone, code string) error {
+// SendCode prints the message that would be sent to phone and returns its
+// segments.
+func (w *Writer) SendCode(_ context.Context, phone, code, locale string) (int, error) {
+	msg := w.messages.Render(locale, phone, code)
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	_, err := fmt.Fprintf(w.w, "phonepass dry run: SMS to %s: %s\n", phone, w.template.Render(code))
+	_, err := fmt.Fprintf(w.w, "phonepass dry run: SMS to %s: %s\n", phone, msg.Text)
 	if err != nil {
-		return fmt.Errorf("print sms: %w", err)
+		return 0, fmt.Errorf("print sms: %w", err)
 	}
-	return nil
+	return msg.Segments, nil
 }

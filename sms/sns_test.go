@@ -20,14 +20,21 @@ import (
 	"github.com/phonepass/phonepass/internal/testenv"
 )
 
-func mustTemplate(t *testing.T) Template {
+// mustMessages returns the Messages of s, with a 6-digit code unless s says otherwise.
+func mustMessages(t *testing.T, s Settings) *Messages {
 	t.Helper()
-	tm, err := NewTemplate("Code {code}", "", "", time.Minute)
+	if s.CodeDigits == 0 {
+		s.CodeDigits = 6
+	}
+	m, err := NewMessages(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return tm
+	return m
 }
+
+// codeOnly is the settings of a message that is the code alone.
+var codeOnly = Settings{Default: "Code {code}", Validity: time.Minute}
 
 func TestSNSPublishInput(t *testing.T) {
 	tests := []struct {
@@ -46,13 +53,13 @@ func TestSNSPublishInput(t *testing.T) {
 				got = in
 				return &sns.PublishOutput{MessageId: aws.String("m-1")}, nil
 			})
-			tt.cfg.Template = mustTemplate(t)
+			tt.cfg.Messages = mustMessages(t, codeOnly)
 			s, err := NewSNS(fake, tt.cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := s.SendCode(context.Background(), "+447700900123", "123456"); err != nil {
-				t.Fatal(err)
+			if n, err := s.SendCode(context.Background(), "+447700900123", "123456", ""); err != nil || n != 1 {
+				t.Fatalf("got %d segments, error %v, want 1 and none", n, err)
 			}
 			if aws.ToString(got.PhoneNumber) != "+447700900123" || aws.ToString(got.Message) != "Code 123456" {
 				t.Errorf("got phone %q message %q, want +447700900123 and %q", aws.ToString(got.PhoneNumber), aws.ToString(got.Message), "Code 123456")
@@ -86,12 +93,12 @@ func TestSNSTimeoutBoundsSend(t *testing.T) {
 		<-ctx.Done()
 		return nil, ctx.Err()
 	})
-	s, err := NewSNS(fake, SNSConfig{Template: mustTemplate(t), Timeout: 50 * time.Millisecond})
+	s, err := NewSNS(fake, SNSConfig{Messages: mustMessages(t, codeOnly), Timeout: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	err = s.SendCode(context.Background(), "+447700900123", "123456")
+	_, err = s.SendCode(context.Background(), "+447700900123", "123456", "")
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("got error %v, want one wrapping context.DeadlineExceeded", err)
 	}
@@ -122,19 +129,23 @@ func TestSNSConfigValidate(t *testing.T) {
 			}
 		})
 	}
-	if _, err := NewSNS(nil, SNSConfig{}); err == nil {
+	if _, err := NewSNS(nil, SNSConfig{Messages: mustMessages(t, codeOnly)}); err == nil {
 		t.Error("NewSNS(nil): got nil error, want one")
+	}
+	if _, err := NewSNS(PublisherFunc(nil), SNSConfig{}); err == nil {
+		t.Error("NewSNS without messages: got nil error, want one")
 	}
 }
 
 func TestWriterPrintsMessage(t *testing.T) {
 	var buf bytes.Buffer
-	w := NewWriter(&buf, mustTemplate(t))
-	if err := w.SendCode(context.Background(), "+447700900123", "123456"); err != nil {
-		t.Fatal(err)
+	w := NewWriter(&buf, mustMessages(t, Settings{Validity: time.Minute}))
+	n, err := w.SendCode(context.Background(), "+33612345678", "123456", "")
+	if err != nil || n != 1 {
+		t.Fatalf("got %d segments, error %v, want 1 and none", n, err)
 	}
-	if got := buf.String(); !strings.Contains(got, "+447700900123") || !strings.Contains(got, "Code 123456") {
-		t.Errorf("got %q, want the phone and the message", got)
+	if got, want := buf.String(), "phonepass dry run: SMS to +33612345678: Votre code de connexion est 123456. Il expire dans 1 minutes.\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
 
@@ -152,22 +163,19 @@ func TestSNSAgainstMoto(t *testing.T) {
 		o.BaseEndpoint = aws.String(motoURL)
 		o.HTTPClient = wire
 	})
-	tm, err := NewTemplate("", "Acme", "acme.example", 5*time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := NewSNS(client, SNSConfig{Template: tm, SenderID: "Acme"})
+	m := mustMessages(t, Settings{AppName: "Acme", WebOTPDomain: "acme.example", Validity: 5 * time.Minute})
+	s, err := NewSNS(client, SNSConfig{Messages: m, SenderID: "Acme"})
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	t.Run("delivered", func(t *testing.T) {
 		testenv.ResetMoto(t, motoURL)
-		if err := s.SendCode(ctx, "+447700900123", "042917"); err != nil {
+		if _, err := s.SendCode(ctx, "+447700900123", "042917", "de-DE"); err != nil {
 			t.Fatalf("SendCode: %v", err)
 		}
 		got := testenv.MotoSMS(t, motoURL)
-		want := testenv.SMS{Phone: "+447700900123", Message: tm.Render("042917")}
+		want := testenv.SMS{Phone: "+447700900123", Message: "Acme: Ihr Anmeldecode lautet 042917. Er läuft in 5 Minuten ab.\n\n@acme.example #042917"}
 		if len(got) != 1 || got[0] != want {
 			t.Errorf("got %+v, want [%+v]", got, want)
 		}
@@ -178,7 +186,7 @@ func TestSNSAgainstMoto(t *testing.T) {
 	})
 	t.Run("rejected number is an error", func(t *testing.T) {
 		testenv.ResetMoto(t, motoURL)
-		err := s.SendCode(ctx, "not-a-number", "042917")
+		_, err := s.SendCode(ctx, "not-a-number", "042917", "")
 		if err == nil {
 			t.Fatal("got nil error for a number SNS refuses, want an error")
 		}

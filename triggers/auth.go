@@ -32,6 +32,7 @@ const (
 const (
 	attrPhone         = "phone_number"
 	attrPhoneVerified = "phone_number_verified"
+	attrLocale        = "locale" // the message's language; the Sender ignores what it cannot read
 )
 
 // generateCode draws a code from crypto/rand.
@@ -44,6 +45,7 @@ func generateCode(digits int) (string, error) { return otp.Generate(digits) }
 // an unknown number, so the answers do not tell the two apart.
 type recipient struct {
 	phone    string
+	locale   string
 	eligible bool
 	why      Outcome // the log outcome when not eligible
 }
@@ -57,7 +59,7 @@ func recipientOf(userName string, attrs map[string]string, notFound bool) recipi
 	case attrs[attrPhoneVerified] != "true":
 		return recipient{phone: attrs[attrPhone], why: OutcomeUnverifiedPhone}
 	}
-	return recipient{phone: attrs[attrPhone], eligible: true}
+	return recipient{phone: attrs[attrPhone], locale: attrs[attrLocale], eligible: true}
 }
 
 // preSignUp confirms users who sign up or are created with a valid phone
@@ -216,7 +218,7 @@ func (h *Handler) sendNew(ctx context.Context, userName string, to recipient, no
 		return round{}, fmt.Errorf("digest code: %w", err)
 	}
 	start := time.Now()
-	err = h.sender.SendCode(ctx, to.phone, code)
+	out.segments, err = h.sender.SendCode(ctx, to.phone, code, to.locale)
 	out.sendLatency = time.Since(start)
 	if err != nil {
 		out.result, out.detail = OutcomeSendFailed, err

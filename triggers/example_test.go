@@ -12,8 +12,8 @@ import (
 // ExampleHandler_Invoke runs the first DefineAuthChallenge of a sign-in: an
 // empty session gets phonepass's code challenge.
 func ExampleHandler_Invoke() {
-	send := triggers.SenderFunc(func(ctx context.Context, phone, code string) error {
-		return nil // deliver the code, e.g. with sms.NewSNS
+	send := triggers.SenderFunc(func(ctx context.Context, phone, code, locale string) (int, error) {
+		return 1, nil // deliver the code, e.g. with sms.NewSNS
 	})
 	cfg := triggers.DefaultConfig()
 	// In the Lambda the secret comes from PHONEPASS_CODE_KEY (package config).

@@ -58,11 +58,11 @@ func FuzzInvoke(f *testing.F) {
 	// The sample events were made at 2026-01-15 09:30:00 UTC; at that time
 	// their codes are valid and the verify and create paths run in full.
 	at := time.Date(2026, time.January, 15, 9, 30, 0, 0, time.UTC)
-	sender := triggers.SenderFunc(func(ctx context.Context, phone, code string) error {
+	sender := triggers.SenderFunc(func(ctx context.Context, phone, code, _ string) (int, error) {
 		if !phonerules.Valid(phone) || len(code) != triggers.DefaultCodeDigits {
-			return errors.New("sender got a bad phone or code")
+			return 0, errors.New("sender got a bad phone or code")
 		}
-		return nil
+		return 1, nil
 	})
 	h, err := triggers.New(triggers.DevConfig(), sender, nil, triggers.WithClock(func() time.Time { return at }), triggers.WithPause(noPause))
 	if err != nil {

@@ -42,17 +42,19 @@ const ClientMetadataAction = "phonepass_action"
 // ActionResend is the value of ClientMetadataAction that asks for a new code.
 const ActionResend = "resend"
 
-// Sender delivers a code to a phone number. Package sms implements it.
+// Sender delivers a code to a phone number, in the language of locale (the
+// user's locale attribute, often empty) or of the number, and returns how
+// many SMS segments the message took. Package sms implements it.
 type Sender interface {
-	SendCode(ctx context.Context, phone, code string) error
+	SendCode(ctx context.Context, phone, code, locale string) (segments int, err error)
 }
 
 // SenderFunc adapts a function to Sender.
-type SenderFunc func(ctx context.Context, phone, code string) error
+type SenderFunc func(ctx context.Context, phone, code, locale string) (int, error)
 
 // SendCode calls f.
-func (f SenderFunc) SendCode(ctx context.Context, phone, code string) error {
-	return f(ctx, phone, code)
+func (f SenderFunc) SendCode(ctx context.Context, phone, code, locale string) (int, error) {
+	return f(ctx, phone, code, locale)
 }
 
 // Handler serves the four phonepass triggers. It is safe for concurrent use.

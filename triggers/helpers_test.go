@@ -52,16 +52,16 @@ type outbox struct {
 	err  error
 }
 
-type sentCode struct{ phone, code string }
+type sentCode struct{ phone, code, locale string }
 
-func (o *outbox) SendCode(_ context.Context, phone, code string) error {
+func (o *outbox) SendCode(_ context.Context, phone, code, locale string) (int, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.err != nil {
-		return o.err
+		return 0, o.err
 	}
-	o.sent = append(o.sent, sentCode{phone, code})
-	return nil
+	o.sent = append(o.sent, sentCode{phone, code, locale})
+	return 1, nil
 }
 
 func (o *outbox) count() int {

@@ -155,12 +155,12 @@ func errString(err error) string {
 // slowSender takes d to send, as SNS takes its time.
 type slowSender struct{ d time.Duration }
 
-func (s slowSender) SendCode(ctx context.Context, _, _ string) error {
+func (s slowSender) SendCode(ctx context.Context, _, _, _ string) (int, error) {
 	select {
 	case <-time.After(s.d):
-		return nil
+		return 1, nil
 	case <-ctx.Done():
-		return errors.New("cancelled")
+		return 0, errors.New("cancelled")
 	}
 }
 

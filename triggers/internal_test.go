@@ -85,7 +85,7 @@ func FuzzDispatch(f *testing.F) {
 		f.Add([]byte(c))
 	}
 	at := time.Date(2026, time.January, 15, 9, 30, 0, 0, time.UTC)
-	h, err := New(DevConfig(), SenderFunc(func(context.Context, string, string) error { return nil }), nil,
+	h, err := New(DevConfig(), SenderFunc(func(context.Context, string, string, string) (int, error) { return 1, nil }), nil,
 		WithClock(func() time.Time { return at }), WithCodeSource(func(int) (string, error) { return "123456", nil }),
 		WithPause(func(context.Context, time.Duration) {}))
 	if err != nil {
@@ -118,7 +118,7 @@ func FuzzDispatch(f *testing.F) {
 // triggerSource (a nested key, duplicate keys), the event is refused, never
 // run as the scan's guess.
 func TestDispatchMismatch(t *testing.T) {
-	h, err := New(DevConfig(), SenderFunc(func(context.Context, string, string) error { return nil }), nil)
+	h, err := New(DevConfig(), SenderFunc(func(context.Context, string, string, string) (int, error) { return 1, nil }), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

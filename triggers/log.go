@@ -43,6 +43,9 @@ func (h *Handler) logInvocation(ctx context.Context, src string, out outcome, er
 		zap.String("outcome", string(result)),
 		zap.Duration("duration", h.now().Sub(start)),
 	}
+	if out.segments > 0 {
+		fields = append(fields, zap.Int("segments", out.segments))
+	}
 	if err != nil {
 		fields = append(fields, zap.String("error", err.Error()))
 	}

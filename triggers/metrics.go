@@ -46,6 +46,9 @@ func invocationMetrics(src string, out outcome) metrics.Invocation {
 		inv.SendFailed = out.result == OutcomeSendFailed
 		inv.Refused = sendRefusals[out.result]
 		inv.SendLatency = out.sendLatency
+		if inv.Sent {
+			inv.Segments = out.segments
+		}
 	case SourceVerifyChallengeAnswer:
 		inv.Answer = answers[out.result]
 	}

@@ -43,4 +43,5 @@ type outcome struct {
 	phone       string
 	detail      error
 	sendLatency time.Duration // how long the SMS send took, if one was tried
+	segments    int           // the SMS segments of a code sent
 }

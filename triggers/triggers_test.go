@@ -275,7 +275,7 @@ func TestConfigValidate(t *testing.T) {
 			if err := c.Validate(); (err == nil) != tt.ok {
 				t.Errorf("got %v, want ok=%v", err, tt.ok)
 			}
-			if _, err := triggers.New(c, triggers.SenderFunc(func(context.Context, string, string) error { return nil }), nil); (err == nil) != tt.ok {
+			if _, err := triggers.New(c, triggers.SenderFunc(func(context.Context, string, string, string) (int, error) { return 1, nil }), nil); (err == nil) != tt.ok {
 				t.Errorf("New: got %v, want ok=%v", err, tt.ok)
 			}
 		})

@@ -295,7 +295,7 @@ func TestDocsShowRealOutput(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	got := strings.NewReplacer(url, "http://127.0.0.1:9229", "data dir "+dir, "data dir .localpool").Replace(stdout.String())
-	got = regexp.MustCompile(`at \d\d:\d\d:\d\d ─`).ReplaceAllString(got, "at 14:02:11 ─")
+	got = regexp.MustCompile(`at \d\d:\d\d:\d\d \(`).ReplaceAllString(got, "at 14:02:11 (")
 	got = regexp.MustCompile(`code is \d{6}\.`).ReplaceAllString(got, "code is 397370.")
 	// The box ends with a blank line, which the block leaves out.
 	if got = strings.TrimRight(got, "\n") + "\n"; got != want {

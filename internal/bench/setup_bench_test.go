@@ -93,7 +93,7 @@ func BenchmarkSetup(b *testing.B) {
 		}
 	})
 	b.Run("triggers", func(b *testing.B) {
-		sender := triggers.SenderFunc(func(context.Context, string, string) error { return nil })
+		sender := triggers.SenderFunc(func(context.Context, string, string, string) (int, error) { return 1, nil })
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := triggers.New(cfg.Triggers, sender, zap.NewNop()); err != nil {

@@ -2,6 +2,7 @@ package localpool
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -188,4 +189,34 @@ func TestAdminChangesPhoneNumber(t *testing.T) {
 	}
 	_, err = p.client.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: aws.String(DefaultPoolID), Username: aws.String("+447700900399"), UserAttributes: attrs("name", "x")})
 	wantAPIError(t, err, TypeUserNotFound, MsgUserNotExist)
+}
+
+// TestLocaleChoosesTheLanguage: the standard locale attribute, written at
+// sign-up or later, picks the language of the SMS, as in the Lambda; a
+// number without one gets its country's language.
+func TestLocaleChoosesTheLanguage(t *testing.T) {
+	p := startPool(t, poolSetup{})
+	ctx := context.Background()
+	const br, gb = "+447700900310", "+447700900311"
+	if _, err := p.client.SignUp(ctx, &cip.SignUpInput{ClientId: aws.String(DefaultClientID), Username: aws.String(br),
+		UserAttributes: attrs("locale", "pt-BR")}); err != nil {
+		t.Fatalf("sign up with a locale: %v", err)
+	}
+	p.initiate(t, br)
+	if m, _ := p.outbox.Last(br); m.Language != "pt-BR" || !strings.HasPrefix(m.Message, "Sua senha de acesso é ") || m.Segments != 1 {
+		t.Errorf("got %q in %s (%d segments), want the Brazilian Portuguese message in one segment", m.Message, m.Language, m.Segments)
+	}
+	p.signUp(t, gb)
+	p.initiate(t, gb)
+	if m, _ := p.outbox.Last(gb); m.Language != "en" {
+		t.Errorf("got %s for a UK number without a locale, want en", m.Language)
+	}
+	if _, err := p.client.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: aws.String(DefaultPoolID),
+		Username: aws.String(gb), UserAttributes: attrs("locale", "ja_JP")}); err != nil {
+		t.Fatalf("admin update locale: %v", err)
+	}
+	p.initiate(t, gb)
+	if m, _ := p.outbox.Last(gb); m.Language != "ja" {
+		t.Errorf("got %s after the locale changed to ja_JP, want ja", m.Language)
+	}
 }

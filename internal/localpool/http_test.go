@@ -102,7 +102,7 @@ func TestOutboxEndpoint(t *testing.T) {
 		t.Fatalf("get outbox: %v", err)
 	}
 	var got struct {
-		Messages []map[string]string `json:"messages"`
+		Messages []map[string]any `json:"messages"`
 	}
 	err = json.NewDecoder(resp.Body).Decode(&got)
 	resp.Body.Close()
@@ -113,11 +113,16 @@ func TestOutboxEndpoint(t *testing.T) {
 		t.Fatalf("got %d messages, want 1", len(got.Messages))
 	}
 	m := got.Messages[0]
-	if m["phone"] != "+447700900170" || m["id"] == "" || !strings.Contains(m["message"], p.code(t, "+447700900170")) {
+	text, _ := m["message"].(string)
+	if m["phone"] != "+447700900170" || m["id"] == "" || !strings.Contains(text, p.code(t, "+447700900170")) {
 		t.Fatalf("got message %v, want phone, id and the code", m)
 	}
-	if _, err := time.Parse(time.RFC3339, m["sentAt"]); err != nil {
-		t.Fatalf("sentAt %q is not RFC 3339: %v", m["sentAt"], err)
+	if m["language"] != "en" || m["segments"] != 1.0 {
+		t.Errorf("got language %v and segments %v, want en and 1", m["language"], m["segments"])
+	}
+	sentAt, _ := m["sentAt"].(string)
+	if _, err := time.Parse(time.RFC3339, sentAt); err != nil {
+		t.Fatalf("sentAt %q is not RFC 3339: %v", sentAt, err)
 	}
 
 	req, _ := http.NewRequest(http.MethodDelete, p.url+OutboxPath, nil)

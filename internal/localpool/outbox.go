@@ -2,6 +2,7 @@ package localpool
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	phonerules "github.com/phonepass/phonepass/phone"
+	"github.com/phonepass/phonepass/sms"
 )
 
 // Message is one SMS that the local pool would have sent.
@@ -23,6 +25,10 @@ type Message struct {
 	Phone string `json:"phone"`
 	// Message is the full text, code included.
 	Message string `json:"message"`
+	// Language is the tag of the language it is in (sms.Messages).
+	Language string `json:"language"`
+	// Segments is how many SMS segments it would have taken.
+	Segments int `json:"segments"`
 	// SentAt is when the message was sent, in RFC 3339 form when encoded.
 	SentAt time.Time `json:"sentAt"`
 }
@@ -41,26 +47,26 @@ const DefaultOutboxRead = 50
 // The kept messages live in a ring: sending one costs the same however many
 // are kept, and the message with ID n, while kept, is at ring[(n-1)%size].
 type Outbox struct {
-	mu     sync.Mutex
-	w      io.Writer
-	render func(code string) string
-	now    func() time.Time
-	ring   []Message
-	next   int // ID of the newest message sent; 0 before the first
-	kept   int // number of messages kept: the IDs next-kept+1 to next
+	mu       sync.Mutex
+	w        io.Writer
+	messages *sms.Messages
+	now      func() time.Time
+	ring     []Message
+	next     int // ID of the newest message sent; 0 before the first
+	kept     int // number of messages kept: the IDs next-kept+1 to next
 }
 
-// NewOutbox returns an Outbox that renders codes with render, prints to w
-// (nil prints nothing) and keeps the newest size messages (0 means
-// DefaultOutboxSize).
-func NewOutbox(w io.Writer, render func(code string) string, size int) *Outbox {
+// NewOutbox returns an Outbox that renders codes with m, as the Lambda
+// does, prints to w (nil prints nothing) and keeps the newest size messages
+// (0 means DefaultOutboxSize).
+func NewOutbox(w io.Writer, m *sms.Messages, size int) (*Outbox, error) {
+	if m == nil {
+		return nil, errors.New("outbox: no messages")
+	}
 	if size <= 0 {
 		size = DefaultOutboxSize
 	}
-	if render == nil {
-		render = func(code string) string { return "Your sign-in code is " + code + "." }
-	}
-	return &Outbox{w: w, render: render, now: time.Now, ring: make([]Message, size)}
+	return &Outbox{w: w, messages: m, now: time.Now, ring: make([]Message, size)}, nil
 }
 
 // SetClock makes the Outbox stamp messages with now instead of time.Now.
@@ -73,21 +79,23 @@ func (o *Outbox) SetClock(now func() time.Time) {
 // Size returns the number of messages the Outbox keeps at most.
 func (o *Outbox) Size() int { return len(o.ring) }
 
-// SendCode records and prints the message for code to phone.
-func (o *Outbox) SendCode(_ context.Context, phone, code string) error {
-	text := o.render(code)
+// SendCode records and prints the message for code to phone, in the
+// language of locale or of the number, and returns its segments.
+func (o *Outbox) SendCode(_ context.Context, phone, code, locale string) (int, error) {
+	msg := o.messages.Render(locale, phone, code)
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.next++
-	m := Message{ID: strconv.Itoa(o.next), Phone: phone, Message: text, SentAt: o.now().UTC().Truncate(time.Second)}
+	m := Message{ID: strconv.Itoa(o.next), Phone: phone, Message: msg.Text, Language: msg.Language, Segments: msg.Segments,
+		SentAt: o.now().UTC().Truncate(time.Second)}
 	o.ring[(o.next-1)%len(o.ring)] = m
 	o.kept = min(o.kept+1, len(o.ring))
 	if o.w != nil { // under the lock, so that boxes never interleave
 		if _, err := io.WriteString(o.w, box(m)); err != nil {
-			return fmt.Errorf("print sms: %w", err)
+			return 0, fmt.Errorf("print sms: %w", err)
 		}
 	}
-	return nil
+	return m.Segments, nil
 }
 
 // at returns the kept message with ID id; o.mu is held.
@@ -166,7 +174,7 @@ func (o *Outbox) Clear() {
 // box frames a message so that it stands out among log lines.
 func box(m Message) string {
 	var b strings.Builder
-	title := fmt.Sprintf("── SMS to %s at %s ", m.Phone, m.SentAt.Local().Format("15:04:05"))
+	title := fmt.Sprintf("── SMS to %s at %s (%s, segments %d) ", m.Phone, m.SentAt.Local().Format("15:04:05"), m.Language, m.Segments)
 	b.WriteString("\n┌" + title + strings.Repeat("─", max(4, 60-len([]rune(title)))) + "\n")
 	for _, line := range strings.Split(m.Message, "\n") {
 		b.WriteString("│ " + line + "\n")

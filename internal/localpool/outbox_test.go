@@ -11,6 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/phonepass/phonepass/sms"
 )
 
 // outboxIDs returns the IDs of ms as numbers, in order.
@@ -23,6 +26,20 @@ func outboxIDs(ms []Message) []int {
 	return out
 }
 
+// newOutbox is an Outbox of size with the built-in messages, printing nothing.
+func newOutbox(t testing.TB, size int) *Outbox {
+	t.Helper()
+	m, err := sms.NewMessages(sms.Settings{CodeDigits: 6, Validity: 5 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := NewOutbox(nil, m, size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
 // sendAlternating sends n messages, to a for odd IDs and b for even ones.
 func sendAlternating(t testing.TB, o *Outbox, n int, a, b string) {
 	t.Helper()
@@ -31,7 +48,7 @@ func sendAlternating(t testing.TB, o *Outbox, n int, a, b string) {
 		if o.next%2 == 1 { // the next ID is even
 			phone = b
 		}
-		if err := o.SendCode(context.Background(), phone, strconv.Itoa(100000+o.next+1)); err != nil {
+		if _, err := o.SendCode(context.Background(), phone, strconv.Itoa(100000+o.next+1), ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -39,7 +56,7 @@ func sendAlternating(t testing.TB, o *Outbox, n int, a, b string) {
 
 func TestOutboxFind(t *testing.T) {
 	const a, b = "+447700900001", "+447700900002"
-	o := NewOutbox(nil, nil, 5)
+	o := newOutbox(t, 5)
 	if got := o.Find(OutboxQuery{}); got == nil || len(got) != 0 {
 		t.Fatalf("empty outbox: got %v, want an empty, non-nil list (encoded as [])", got)
 	}
@@ -178,18 +195,18 @@ func TestOutboxEndpointFilters(t *testing.T) {
 // BenchmarkOutbox sends a message to a full outbox and finds it again, as
 // the load run does once per sign-in.
 func BenchmarkOutbox(b *testing.B) {
-	o := NewOutbox(nil, nil, 0)
+	o := newOutbox(b, 0)
 	ctx := context.Background()
 	phones := make([]string, 1000)
 	for i := range phones {
 		phones[i] = fmt.Sprintf("+447700900%03d", i)
-		_ = o.SendCode(ctx, phones[i], "123456")
+		_, _ = o.SendCode(ctx, phones[i], "123456", "")
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		p := phones[i%len(phones)]
-		_ = o.SendCode(ctx, p, "123456")
+		_, _ = o.SendCode(ctx, p, "123456", "")
 		if _, ok := o.Last(p); !ok {
 			b.Fatal("lost the message just sent")
 		}
@@ -206,7 +223,7 @@ func BenchmarkOutboxRead(b *testing.B) {
 	}
 	defer l.Close()
 	for i := range l.Outbox.Size() {
-		_ = l.Outbox.SendCode(context.Background(), fmt.Sprintf("+447700900%03d", i), "123456")
+		_, _ = l.Outbox.SendCode(context.Background(), fmt.Sprintf("+447700900%03d", i), "123456", "")
 	}
 	for _, q := range []string{"?limit=500", "", "?after=" + strconv.Itoa(DefaultOutboxSize)} {
 		b.Run("GET "+q, func(b *testing.B) {

@@ -109,7 +109,10 @@ func Start(opts StartOptions) (*Local, error) {
 	if opts.LogOutput != nil {
 		log = consoleLogger(opts.LogOutput, cfg.LogLevel)
 	}
-	outbox := NewOutbox(opts.SMSOutput, cfg.SMS.Template.Render, 0)
+	outbox, err := NewOutbox(opts.SMSOutput, cfg.SMS.Messages, 0)
+	if err != nil {
+		return nil, err
+	}
 	trigOpts := []triggers.Option{}
 	if opts.Now != nil {
 		outbox.SetClock(opts.Now)

@@ -84,7 +84,7 @@ func Generate(now time.Time) ([]Event, error) {
 	// As under sam local, where the events are for: fictional numbers pass.
 	cfg.AllowFictional = true
 	h, err := triggers.New(cfg,
-		triggers.SenderFunc(func(context.Context, string, string) error { return nil }), nil,
+		triggers.SenderFunc(func(context.Context, string, string, string) (int, error) { return 1, nil }), nil,
 		triggers.WithClock(func() time.Time { return g.clock }),
 		triggers.WithCodeSource(func(int) (string, error) { return Code, nil }))
 	if err != nil {
