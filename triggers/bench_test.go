@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/phonepass/phonepass/internal/sampleevents"
+	"github.com/phonepass/phonepass/ratelimit"
 	"github.com/phonepass/phonepass/triggers"
 )
 
@@ -75,14 +76,16 @@ func BenchmarkTrigger(b *testing.B) {
 	for _, tc := range []struct {
 		name, file string
 		check      string // a fragment the response must hold
+		limits     bool   // with the Lambda's limits, the range guard included, counted in memory
 	}{
-		{"PreSignUp", "presignup-signup.json", `"autoConfirmUser":true`},
-		{"DefineAuthChallenge/start", "define-start.json", `"challengeName":"CUSTOM_CHALLENGE"`},
-		{"CreateAuthChallenge/first", "create-first.json", `"codeLength":"6"`},
-		{"CreateAuthChallenge/retry", "create-retry.json", `"attemptsLeft":"2"`},
-		{"VerifyAuthChallengeResponse/right", "verify-right.json", `"answerCorrect":true`},
-		{"VerifyAuthChallengeResponse/wrong", "verify-wrong.json", `"answerCorrect":false`},
-		{"DefineAuthChallenge/tokens", "define-correct.json", `"issueTokens":true`},
+		{"PreSignUp", "presignup-signup.json", `"autoConfirmUser":true`, false},
+		{"DefineAuthChallenge/start", "define-start.json", `"challengeName":"CUSTOM_CHALLENGE"`, false},
+		{"CreateAuthChallenge/first", "create-first.json", `"codeLength":"6"`, false},
+		{"CreateAuthChallenge/first+limits", "create-first.json", `"codeLength":"6"`, true},
+		{"CreateAuthChallenge/retry", "create-retry.json", `"attemptsLeft":"2"`, false},
+		{"VerifyAuthChallengeResponse/right", "verify-right.json", `"answerCorrect":true`, false},
+		{"VerifyAuthChallengeResponse/wrong", "verify-wrong.json", `"answerCorrect":false`, false},
+		{"DefineAuthChallenge/tokens", "define-correct.json", `"issueTokens":true`, false},
 	} {
 		payload, ok := byFile[tc.file]
 		if !ok {
@@ -90,6 +93,9 @@ func BenchmarkTrigger(b *testing.B) {
 		}
 		b.Run(tc.name, func(b *testing.B) {
 			h, _ := benchHandler(b, prodLogger(), now)
+			if tc.limits {
+				h = limitedHandler(b)
+			}
 			ctx := context.Background()
 			out, err := h.Invoke(ctx, payload)
 			if err != nil || !bytes.Contains(out, []byte(tc.check)) {
@@ -104,6 +110,32 @@ func BenchmarkTrigger(b *testing.B) {
 			}
 		})
 	}
+}
+
+// limitedHandler is benchHandler with the limits of a deployed function
+// (the number's allowance, the pool's ceiling, the guess budget, the range
+// guard at its defaults) counted in memory, on a clock that moves an hour,
+// past every window, at each reading: each send is counted and judged by
+// every limit and refused by none.
+func limitedHandler(b *testing.B) *triggers.Handler {
+	b.Helper()
+	cfg := triggers.DevConfig()
+	p := ratelimit.Policy{Sends: ratelimit.DefaultRules(), Guesses: ratelimit.DefaultGuessRules(), Ranges: ratelimit.DefaultRangeRules(),
+		Key: cfg.Keys.Derive("ratelimit")}
+	if p.Ranges.MinAnsweredPercent == 0 {
+		b.Fatal("the default policy has the range guard off; this benchmark measures it on")
+	}
+	l, err := ratelimit.NewMemory(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	at := sampleevents.SampleTime
+	now := func() time.Time { at = at.Add(time.Hour); return at }
+	h, err := triggers.New(cfg, &lastCode{}, prodLogger(), triggers.WithClock(now), triggers.WithLimiter(l))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return h
 }
 
 // cognito plays Cognito's side of a sign-in for one user: it builds each
