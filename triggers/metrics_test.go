@@ -1,37 +1,22 @@
 package triggers_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/phonepass/phonepass/internal/runtimeapi"
 	"github.com/phonepass/phonepass/metrics"
 	"github.com/phonepass/phonepass/triggers"
 )
 
-// lockedBuffer is a bytes.Buffer safe for concurrent writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
 // metricValues reads the EMF lines written so far: the metrics of each, by name.
-func metricValues(t *testing.T, l *lockedBuffer) []map[string]float64 {
+func metricValues(t *testing.T, l *runtimeapi.Output) []map[string]float64 {
 	t.Helper()
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	var out []map[string]float64
-	for _, line := range strings.Split(strings.TrimSpace(l.b.String()), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(l.String()), "\n") {
 		if line == "" {
 			continue
 		}
@@ -54,7 +39,7 @@ func metricValues(t *testing.T, l *lockedBuffer) []map[string]float64 {
 // they did (a code sent, a wrong and a right answer, a refused send, a failed
 // one) and nothing of the number or the code.
 func TestMetricsOfASignIn(t *testing.T) {
-	buf := &lockedBuffer{}
+	buf := &runtimeapi.Output{}
 	l := &fakeLimiter{}
 	f := newFixtureWith(t, nil, triggers.WithLimiter(l), triggers.WithMetrics(metrics.New(buf, nil)))
 	s := f.startSignIn(t)
@@ -92,7 +77,7 @@ func TestMetricsOfASignIn(t *testing.T) {
 			}
 		}
 	}
-	text := buf.b.String()
+	text := buf.String()
 	if strings.Contains(text, testPhone[1:]) || strings.Contains(text, testPhone[5:]) || strings.Contains(text, code) || strings.Contains(text, "v2.") {
 		t.Errorf("metric lines hold the number, the code or a digest:\n%s", text)
 	}

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,36 +22,19 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/phonepass/phonepass/internal/localpool"
+	"github.com/phonepass/phonepass/internal/runtimeapi"
 	"github.com/phonepass/phonepass/internal/testenv"
 )
 
-// syncBuffer is a bytes.Buffer safe for the server's and the test's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // startRun runs the command in-process with args and env until the test
 // ends, waits until it answers, and returns its base URL and output.
-func startRun(t *testing.T, env map[string]string, args ...string) (string, *syncBuffer) {
+func startRun(t *testing.T, env map[string]string, args ...string) (string, *runtimeapi.Output) {
 	t.Helper()
 	addr := fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(t))
 	args = append([]string{"--in-memory", "--addr", addr, "--web", t.TempDir()}, args...)
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
+	out := &runtimeapi.Output{}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, args, lookup, out, out) }()
 	t.Cleanup(func() {
@@ -260,7 +242,7 @@ func TestDocsShowRealOutput(t *testing.T) {
 	addr := fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(t))
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	stdout, stderr := &runtimeapi.Output{}, &runtimeapi.Output{}
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"--addr", addr, "--data-dir", dir}, func(string) (string, bool) { return "", false }, stdout, stderr)
