@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -114,11 +115,16 @@ func MotoSMS(t testing.TB, url string) []SMS {
 }
 
 // DynamoDB returns an aws-sdk-go-v2 DynamoDB client of region for the moto
-// server at url (StartMoto has set dummy credentials), with no retries.
+// server at url (StartMoto has set dummy credentials), with no retries and
+// a new connection for each request: a CI run once failed reading a
+// response on a closed connection, and with no retries a connection that
+// the one-request-at-a-time server has closed must never be reused.
 // moto keeps each region's tables apart.
 func DynamoDB(t testing.TB, url, region string) *dynamodb.Client {
 	t.Helper()
-	cfg, err := awsconfig.LoadDefaultConfig(context.Background(), awsconfig.WithRegion(region), awsconfig.WithRetryMaxAttempts(1))
+	httpClient := awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) { tr.DisableKeepAlives = true })
+	cfg, err := awsconfig.LoadDefaultConfig(context.Background(), awsconfig.WithRegion(region), awsconfig.WithRetryMaxAttempts(1),
+		awsconfig.WithHTTPClient(httpClient))
 	if err != nil {
 		t.Fatalf("aws config: %v", err)
 	}
