@@ -133,12 +133,10 @@ func canonicalRequest(r *http.Request, signed string, body []byte) string {
 		b.WriteString(h + ":" + v + "\n")
 	}
 	b.WriteString("\n" + signed + "\n")
-	payload := r.Header.Get("X-Amz-Content-Sha256")
-	if payload == "" {
-		sum := sha256.Sum256(body)
-		payload = hex.EncodeToString(sum[:])
-	}
-	b.WriteString(payload)
+	// Always the hash of the body received: an X-Amz-Content-Sha256 header
+	// that claims another (signed or not) must not stand in for the body.
+	sum := sha256.Sum256(body)
+	b.WriteString(hex.EncodeToString(sum[:]))
 	return b.String()
 }
 

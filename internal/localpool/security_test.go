@@ -4,7 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"math"
 	"net"
 	"net/http"
@@ -13,6 +16,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
@@ -353,5 +357,61 @@ func TestSessionFlood(t *testing.T) {
 	after := p.initiate(t, real)
 	if out, err := p.respond(after, after.Session, p.code(t, real), nil); err != nil || out.AuthenticationResult == nil {
 		t.Fatalf("sign-in after the flood: got %v, want tokens", err)
+	}
+}
+
+// TestSignatureCoversBodyAndTarget signs a ListUsers request with the right
+// pair using aws-sdk-go-v2's own SigV4 signer, then changes it in flight: a
+// different body (another pool's users, a filter) or a different action
+// under the same signature is refused; the untouched request gets in.
+func TestSignatureCoversBodyAndTarget(t *testing.T) {
+	creds := aws.Credentials{AccessKeyID: "AKIDLOCALTEST", SecretAccessKey: "local-secret"}
+	p := startPool(t, poolSetup{creds: &AdminCredentials{AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey}})
+	p.signUp(t, "+447700900230")
+	signed := `{"UserPoolId":"` + DefaultPoolID + `","Limit":1}`
+	// The same length: the signed content-length does not give it away.
+	other := `{"UserPoolId":"` + DefaultPoolID + `","Limit":9}`
+	tests := []struct {
+		name, body, target string
+		hashHeader         bool // sign the body's hash as X-Amz-Content-Sha256, as S3 clients do
+		wantStatus         int
+		wantType           string
+	}{
+		{"untouched", signed, "ListUsers", false, 200, ""},
+		{"untouched, hash header signed", signed, "ListUsers", true, 200, ""},
+		{"body changed", other, "ListUsers", false, 400, TypeInvalidSignature},
+		{"body changed under a signed hash header", other, "ListUsers", true, 400, TypeInvalidSignature},
+		{"action changed", `{"UserPoolId":"` + DefaultPoolID + `","Username":"+447700900230"}`, "AdminDeleteUser", false, 400, TypeInvalidSignature},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodPost, p.url+"/", strings.NewReader(signed))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", contentType)
+			req.Header.Set("X-Amz-Target", targetPrefix+"ListUsers")
+			sum := sha256.Sum256([]byte(signed))
+			if tt.hashHeader {
+				req.Header.Set("X-Amz-Content-Sha256", hex.EncodeToString(sum[:]))
+			}
+			if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "cognito-idp", "us-east-1", time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("X-Amz-Target", targetPrefix+tt.target)
+			req.Body = io.NopCloser(strings.NewReader(tt.body))
+			req.ContentLength = int64(len(tt.body))
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if got := resp.Header.Get("X-Amzn-Errortype"); resp.StatusCode != tt.wantStatus || got != tt.wantType {
+				t.Errorf("got %d %q, want %d %q", resp.StatusCode, got, tt.wantStatus, tt.wantType)
+			}
+		})
+	}
+	if _, err := p.srv.store.FindUser("+447700900230"); err != nil {
+		t.Fatalf("the re-targeted request deleted the user: %v", err)
 	}
 }
