@@ -152,11 +152,6 @@ func (m *Messages) has(tag string) bool {
 	return ok
 }
 
-// Languages returns the tags of the languages m speaks, sorted.
-func (m *Messages) Languages() []string {
-	return slices.Sorted(maps.Keys(m.texts))
-}
-
 // Left returns the built-in languages that the settings leave out, sorted:
 // with the app name and the autofill lines, they take more segments than
 // allowed. Their users get the next language that fits.
