@@ -21,7 +21,8 @@ const (
 )
 
 // Load returns an aws.Config with the region and static credentials read
-// through lookup, or an error naming the variable that is missing.
+// through lookup and HTTPClient's client, or an error naming the variable
+// that is missing.
 func Load(lookup func(string) (string, bool)) (aws.Config, error) {
 	get := func(k string) string { v, _ := lookup(k); return strings.TrimSpace(v) }
 	region := get(EnvRegion)
@@ -41,6 +42,7 @@ func Load(lookup func(string) (string, bool)) (aws.Config, error) {
 	return aws.Config{
 		Region:      region,
 		Credentials: credentials.NewStaticCredentialsProvider(key, secret, get(EnvSessionToken)),
+		HTTPClient:  HTTPClient(nil),
 	}, nil
 }
 

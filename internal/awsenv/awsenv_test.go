@@ -49,6 +49,9 @@ func TestLoad(t *testing.T) {
 			if creds.AccessKeyID != tt.env[EnvAccessKeyID] || creds.SecretAccessKey != tt.env[EnvSecretKey] || creds.SessionToken != tt.env[EnvSessionToken] {
 				t.Errorf("got credentials %+v, want those of the environment", creds)
 			}
+			if _, ok := cfg.HTTPClient.(bodyHider); !ok {
+				t.Errorf("got HTTP client %T, want HTTPClient's", cfg.HTTPClient)
+			}
 		})
 	}
 }

@@ -12,10 +12,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/phonepass/phonepass/internal/awsenv"
 )
 
 // motoSerial runs moto's server application (what `python3 -m moto.server`
@@ -115,20 +116,20 @@ func MotoSMS(t testing.TB, url string) []SMS {
 }
 
 // DynamoDB returns an aws-sdk-go-v2 DynamoDB client of region for the moto
-// server at url (StartMoto has set dummy credentials), with no retries and
-// a new connection for each request: a CI run once failed reading a
-// response on a closed connection, and with no retries a connection that
-// the one-request-at-a-time server has closed must never be reused.
+// server at url (StartMoto has set dummy credentials), with no retries (a
+// retried conditional write could count twice) and the function's HTTP
+// client (awsenv.HTTPClient), whose race moto's quick answers once showed.
 // moto keeps each region's tables apart.
 func DynamoDB(t testing.TB, url, region string) *dynamodb.Client {
 	t.Helper()
-	httpClient := awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) { tr.DisableKeepAlives = true })
-	cfg, err := awsconfig.LoadDefaultConfig(context.Background(), awsconfig.WithRegion(region), awsconfig.WithRetryMaxAttempts(1),
-		awsconfig.WithHTTPClient(httpClient))
+	cfg, err := awsconfig.LoadDefaultConfig(context.Background(), awsconfig.WithRegion(region), awsconfig.WithRetryMaxAttempts(1))
 	if err != nil {
 		t.Fatalf("aws config: %v", err)
 	}
-	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(url) })
+	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+		o.BaseEndpoint = aws.String(url)
+		o.HTTPClient = awsenv.HTTPClient(o.HTTPClient)
+	})
 }
 
 // CreateTable makes a table shaped as template.yaml makes the limiter's:
