@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 )
 
 // AdminCredentials is an AWS key pair that admin calls are signed with.
@@ -52,12 +53,16 @@ const (
 // sigV4Header is the Authorization header of a SigV4-signed request.
 var sigV4Header = regexp.MustCompile(`^AWS4-HMAC-SHA256 Credential=([^/,\s]+)/(\d{8})/([^/,\s]+)/([^/,\s]+)/aws4_request,\s*SignedHeaders=([a-z0-9;_.-]+),\s*Signature=([0-9a-f]{64})$`)
 
-// amzDatePattern is the form of X-Amz-Date.
-var amzDatePattern = regexp.MustCompile(`^\d{8}T\d{6}Z$`)
+// amzDateLayout is the form of X-Amz-Date.
+const amzDateLayout = "20060102T150405Z"
+
+// signatureSkew is how far from now AWS accepts a signing time, so that a
+// signed request seen once cannot be replayed for longer.
+const signatureSkew = 15 * time.Minute
 
 // checkAdminAuth checks that an admin call comes from no page but one on a
 // loopback origin, and carries a SigV4 Authorization header for
-// cognito-idp in the pool's region. With Options.AdminCredentials it must
+// cognito-idp in the pool's region, signed within 15 minutes of now. With Options.AdminCredentials it must
 // be signed with that pair; without, any access key and signature of the
 // right form is accepted, as dummy credentials in an SDK make.
 func (s *Server) checkAdminAuth(r *http.Request, body []byte) *APIError {
@@ -74,9 +79,18 @@ func (s *Server) checkAdminAuth(r *http.Request, body []byte) *APIError {
 	}
 	keyID, day, region, service, signed, signature := m[1], m[2], m[3], m[4], m[5], m[6]
 	amzDate := r.Header.Get("X-Amz-Date")
+	signedAt, err := time.Parse(amzDateLayout, amzDate)
+	// The wall clock, not Options.Now: callers sign with their real clock.
+	now := time.Now().UTC()
 	switch {
-	case !amzDatePattern.MatchString(amzDate) || amzDate[:8] != day:
+	case err != nil || amzDate[:8] != day:
 		return apiErr(TypeIncompleteSignature, "X-Amz-Date must be the signing time, of the day in the credential scope")
+	case signedAt.Before(now.Add(-signatureSkew)):
+		return apiErr(TypeInvalidSignature, "Signature expired: %s is now earlier than %s (%s - 15 min.)",
+			amzDate, now.Add(-signatureSkew).Format(amzDateLayout), now.Format(amzDateLayout))
+	case signedAt.After(now.Add(signatureSkew)):
+		return apiErr(TypeInvalidSignature, "Signature not yet current: %s is still later than %s (%s + 15 min.)",
+			amzDate, now.Add(signatureSkew).Format(amzDateLayout), now.Format(amzDateLayout))
 	case service != sigV4Service:
 		return apiErr(TypeInvalidSignature, "Credential should be scoped to correct service: '%s'.", sigV4Service)
 	case region != s.region:

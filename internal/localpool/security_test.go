@@ -415,3 +415,49 @@ func TestSignatureCoversBodyAndTarget(t *testing.T) {
 		t.Fatalf("the re-targeted request deleted the user: %v", err)
 	}
 }
+
+// TestOldSignaturesRefused replays a ListUsers request signed with the
+// right pair at other times: more than 15 minutes either side of now is
+// refused, as AWS refuses it, so a signed request seen once (a log, a
+// proxy) cannot be replayed later; within 15 minutes it gets in.
+func TestOldSignaturesRefused(t *testing.T) {
+	creds := aws.Credentials{AccessKeyID: "AKIDLOCALTEST", SecretAccessKey: "local-secret"}
+	p := startPool(t, poolSetup{creds: &AdminCredentials{AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey}})
+	body := `{"UserPoolId":"` + DefaultPoolID + `","Limit":1}`
+	tests := []struct {
+		name       string
+		age        time.Duration
+		wantStatus int
+		wantType   string
+		wantWords  string
+	}{
+		{"signed 14 minutes ago", 14 * time.Minute, 200, "", ""},
+		{"signed 16 minutes ago", 16 * time.Minute, 400, TypeInvalidSignature, "Signature expired"},
+		{"signed a day ago", 24 * time.Hour, 400, TypeInvalidSignature, "Signature expired"},
+		{"signed 14 minutes ahead", -14 * time.Minute, 200, "", ""},
+		{"signed 16 minutes ahead", -16 * time.Minute, 400, TypeInvalidSignature, "not yet current"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodPost, p.url+"/", strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", contentType)
+			req.Header.Set("X-Amz-Target", targetPrefix+"ListUsers")
+			sum := sha256.Sum256([]byte(body))
+			if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "cognito-idp", "us-east-1", time.Now().Add(-tt.age)); err != nil {
+				t.Fatal(err)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			msg, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if got := resp.Header.Get("X-Amzn-Errortype"); resp.StatusCode != tt.wantStatus || got != tt.wantType || !strings.Contains(string(msg), tt.wantWords) {
+				t.Errorf("got %d %q %s, want %d %q with %q", resp.StatusCode, got, msg, tt.wantStatus, tt.wantType, tt.wantWords)
+			}
+		})
+	}
+}
