@@ -360,6 +360,28 @@ func TestSessionFlood(t *testing.T) {
 	}
 }
 
+// signedListUsers returns a ListUsers request with body to the pool at url,
+// signed with creds at the time at by aws-sdk-go-v2's own SigV4 signer; with
+// hashHeader it also carries and signs X-Amz-Content-Sha256, as S3 clients do.
+func signedListUsers(t *testing.T, url string, creds aws.Credentials, body string, at time.Time, hashHeader bool) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url+"/", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("X-Amz-Target", targetPrefix+"ListUsers")
+	h := sha256.Sum256([]byte(body))
+	sum := hex.EncodeToString(h[:])
+	if hashHeader {
+		req.Header.Set("X-Amz-Content-Sha256", sum)
+	}
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, sum, "cognito-idp", "us-east-1", at); err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
 // TestSignatureCoversBodyAndTarget signs a ListUsers request with the right
 // pair using aws-sdk-go-v2's own SigV4 signer, then changes it in flight: a
 // different body (another pool's users, a filter) or a different action
@@ -385,19 +407,7 @@ func TestSignatureCoversBodyAndTarget(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req, err := http.NewRequest(http.MethodPost, p.url+"/", strings.NewReader(signed))
-			if err != nil {
-				t.Fatal(err)
-			}
-			req.Header.Set("Content-Type", contentType)
-			req.Header.Set("X-Amz-Target", targetPrefix+"ListUsers")
-			sum := sha256.Sum256([]byte(signed))
-			if tt.hashHeader {
-				req.Header.Set("X-Amz-Content-Sha256", hex.EncodeToString(sum[:]))
-			}
-			if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "cognito-idp", "us-east-1", time.Now()); err != nil {
-				t.Fatal(err)
-			}
+			req := signedListUsers(t, p.url, creds, signed, time.Now(), tt.hashHeader)
 			req.Header.Set("X-Amz-Target", targetPrefix+tt.target)
 			req.Body = io.NopCloser(strings.NewReader(tt.body))
 			req.ContentLength = int64(len(tt.body))
@@ -439,16 +449,7 @@ func TestOldSignaturesRefused(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req, err := http.NewRequest(http.MethodPost, p.url+"/", strings.NewReader(body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			req.Header.Set("Content-Type", contentType)
-			req.Header.Set("X-Amz-Target", targetPrefix+"ListUsers")
-			sum := sha256.Sum256([]byte(body))
-			if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "cognito-idp", "us-east-1", time.Now().Add(-tt.age)); err != nil {
-				t.Fatal(err)
-			}
+			req := signedListUsers(t, p.url, creds, body, time.Now().Add(-tt.age), false)
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)
