@@ -62,9 +62,10 @@ const signatureSkew = 15 * time.Minute
 
 // checkAdminAuth checks that an admin call comes from no page but one on a
 // loopback origin, and carries a SigV4 Authorization header for
-// cognito-idp in the pool's region, signed within 15 minutes of now. With Options.AdminCredentials it must
-// be signed with that pair; without, any access key and signature of the
-// right form is accepted, as dummy credentials in an SDK make.
+// cognito-idp in the pool's region, signed within 15 minutes of now. With
+// Options.AdminCredentials it must be signed with that pair; without, any
+// access key and signature of the right form is accepted, as dummy
+// credentials in an SDK make.
 func (s *Server) checkAdminAuth(r *http.Request, body []byte) *APIError {
 	if o := r.Header.Get("Origin"); o != "" && !isLoopbackOrigin(o) {
 		return &APIError{Status: http.StatusForbidden, Type: TypeAccessDenied, Message: "admin actions of the local user pool answer no page from " + truncate(o, 80) + ": call them from a backend with AWS credentials"}
