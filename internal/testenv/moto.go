@@ -1,15 +1,12 @@
 package testenv
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
+	"errors"
 	"net/http"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
@@ -17,67 +14,30 @@ import (
 	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/phonepass/phonepass/internal/awsenv"
+	"github.com/phonepass/phonepass/internal/motoserver"
 )
 
-// motoSerial runs moto's server application (what `python3 -m moto.server`
-// runs) with one request at a time. DynamoDB evaluates each conditional
-// write atomically; moto's default threaded server does not (50 concurrent
-// conditional updates let 7 through a limit of 5), so tests of concurrent
-// conditional writes would be testing moto's races rather than phonepass.
-// Served one at a time, moto gives the per-request atomicity DynamoDB
-// promises, while a client that reads, decides and then writes still races.
-const motoSerial = `import sys
-from werkzeug.serving import run_simple
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-run_simple(sys.argv[1], int(sys.argv[2]), DomainDispatcherApplication(create_backend_app), threaded=False)
-`
-
-// StartMoto starts moto's server (see motoSerial) on a free loopback port
-// for the life of the test and returns its base URL. It also sets dummy AWS
-// credentials and region in the test's environment, so that aws-sdk-go-v2
-// clients pointed at the URL sign their requests without real ones.
+// StartMoto starts moto's server serving one request at a time (see
+// motoserver.Serial) on a free loopback port for the life of the test and
+// returns its base URL. It also sets dummy AWS credentials and region in the
+// test's environment, so that aws-sdk-go-v2 clients pointed at the URL sign
+// their requests without real ones.
 func StartMoto(t testing.TB) string {
 	t.Helper()
-	py := LookPath(t, "python3", "install Python 3 and `pip install 'moto[server]'`")
-	if err := exec.Command(py, "-c", "import moto.server, moto.moto_server.werkzeug_app").Run(); err != nil {
-		Missing(t, "moto", "`pip install 'moto[server]'`")
+	m, err := motoserver.Start(context.Background(), motoserver.Serial)
+	if errors.Is(err, motoserver.ErrMissing) {
+		Missing(t, "moto", "install Python 3 and `pip install 'moto[server]'`")
 	}
-	port := FreePort(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, py, "-c", motoSerial, "127.0.0.1", fmt.Sprint(port))
-	cmd.Stdout = nil
-	stderr, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
-		cancel()
+	if err != nil {
 		t.Fatalf("start moto: %v", err)
 	}
-	go func() { // drain moto's request log so that it never blocks
-		s := bufio.NewScanner(stderr)
-		for s.Scan() {
-		}
-	}()
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get(url + "/moto-api/data.json")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("moto did not answer on %s within 30s: %v", url, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	t.Cleanup(m.Close)
 	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
 	t.Setenv("AWS_SESSION_TOKEN", "")
 	t.Setenv("AWS_REGION", "us-east-1")
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	return url
+	return m.URL
 }
 
 // ResetMoto clears all of moto's state.

@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/phonepass/phonepass/internal/bench"
+	"github.com/phonepass/phonepass/internal/motoserver"
 )
 
 // goBenchPackages hold the Go benchmarks the table reports.
@@ -415,7 +416,7 @@ func (o options) loadOptions(env func(string) (string, bool)) bench.LoadOptions 
 // that instead.
 func motoRows(ctx context.Context, o options, lr bench.LoadResult) ([]bench.Row, []string, error) {
 	mr, err := bench.RunMotoLoad(ctx, o.loadOptions(nil))
-	if errors.Is(err, bench.ErrNoMoto) {
+	if errors.Is(err, motoserver.ErrMissing) {
 		return []bench.Row{{What: "moto's Cognito: sign-ins per second", Value: "not run", Detail: err.Error()}}, nil, nil
 	}
 	if err == nil && mr.Errors > 0 {
