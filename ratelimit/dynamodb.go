@@ -82,14 +82,15 @@ func NewDynamoDB(client TableAPI, table string, p Policy, timeout time.Duration)
 func (d *DynamoDB) Take(ctx context.Context, phone string, now time.Time) error {
 	ctx, cancel := context.WithTimeout(ctx, d.timeout)
 	defer cancel()
-	s, _, err := d.readGuess(ctx, phone)
+	hash := numberHash(d.policy.Key, phone)
+	s, _, err := d.readGuess(ctx, guessKey(hash))
 	if err != nil {
 		return err
 	}
 	if err := d.policy.Guesses.check(s, now); err != nil {
 		return err
 	}
-	counters := d.policy.counters(phone, now)
+	counters := d.policy.counters(phone, hash, now)
 	for i, c := range counters {
 		ok, err := d.take(ctx, c, now)
 		if err == nil && !ok {
@@ -128,7 +129,6 @@ func (d *DynamoDB) take(ctx context.Context, c counter, now time.Time) (bool, er
 		in.UpdateExpression = aws.String("ADD #n :one, #s :share SET #e = if_not_exists(#e, :exp)")
 		in.ConditionExpression = aws.String("attribute_not_exists(#n) OR #n < :limit OR #s <= :zero")
 		in.ExpressionAttributeNames["#s"] = AttrShortfall
-		in.ExpressionAttributeValues[":limit"] = number(int64(r.MinCodes))
 		in.ExpressionAttributeValues[":share"] = number(int64(r.MinAnsweredPercent))
 		in.ExpressionAttributeValues[":zero"] = number(0)
 	}
@@ -172,7 +172,7 @@ func (d *DynamoDB) Answered(ctx context.Context, phone string, now time.Time) er
 	ctx, cancel := context.WithTimeout(ctx, d.timeout)
 	defer cancel()
 	err := d.clearGuess(ctx, phone)
-	key, ok := d.policy.currentRange(phone, now)
+	key, _, ok := d.policy.currentRange(phone, now)
 	if !ok {
 		return err
 	}
@@ -197,7 +197,7 @@ func (d *DynamoDB) Answered(ctx context.Context, phone string, now time.Time) er
 // guard closes it again only after another MinCodes codes too few of which
 // are answered.
 func (d *DynamoDB) ClearRange(ctx context.Context, phone string, now time.Time) error {
-	key, ok := d.policy.currentRange(phone, now)
+	key, _, ok := d.policy.currentRange(phone, now)
 	if !ok {
 		return nil
 	}
@@ -221,9 +221,9 @@ const reserveAttempts = 3
 func (d *DynamoDB) Reserve(ctx context.Context, phone string, now time.Time) error {
 	ctx, cancel := context.WithTimeout(ctx, d.timeout)
 	defer cancel()
-	key := guessKey(d.policy.Key, phone)
+	key := guessKey(numberHash(d.policy.Key, phone))
 	for range reserveAttempts {
-		old, exists, err := d.readGuess(ctx, phone)
+		old, exists, err := d.readGuess(ctx, key)
 		if err != nil {
 			return err
 		}
@@ -274,18 +274,18 @@ func (d *DynamoDB) Clear(ctx context.Context, phone string) error {
 
 // clearGuess deletes phone's wrong-answer record.
 func (d *DynamoDB) clearGuess(ctx context.Context, phone string) error {
-	_, err := d.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(d.table), Key: d.key(guessKey(d.policy.Key, phone))})
+	_, err := d.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(d.table), Key: d.key(guessKey(numberHash(d.policy.Key, phone)))})
 	if err != nil {
 		return fmt.Errorf("clear guess counter: %w", err)
 	}
 	return nil
 }
 
-// readGuess reads phone's wrong-answer record with a consistent read.
-func (d *DynamoDB) readGuess(ctx context.Context, phone string) (s guessState, exists bool, err error) {
+// readGuess reads the wrong-answer record under key with a consistent read.
+func (d *DynamoDB) readGuess(ctx context.Context, key string) (s guessState, exists bool, err error) {
 	out, err := d.client.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:      aws.String(d.table),
-		Key:            d.key(guessKey(d.policy.Key, phone)),
+		Key:            d.key(key),
 		ConsistentRead: aws.Bool(true),
 	})
 	if err != nil {

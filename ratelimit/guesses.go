@@ -80,7 +80,7 @@ type guessState struct {
 
 // check refuses a number that is locked or cooling off at now.
 func (g GuessRules) check(s guessState, now time.Time) error {
-	if s.wrong >= g.LockAfter {
+	if g.locked(s) {
 		return &Refused{limit: limitLocked}
 	}
 	if now.Before(s.coolUntil) {
@@ -96,7 +96,7 @@ func (g GuessRules) reserve(s guessState, now time.Time) (guessState, error) {
 		return s, err
 	}
 	s.wrong++
-	if d := g.coolOffAfter(s.wrong); d > 0 && s.wrong < g.LockAfter {
+	if d := g.coolOffAfter(s.wrong); d > 0 && !g.locked(s) {
 		// In whole seconds, as the table keeps it.
 		s.coolUntil = now.Add(d).Truncate(time.Second)
 	}

@@ -51,10 +51,11 @@ func (m *Memory) Take(_ context.Context, phone string, now time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sweep(now)
-	if err := m.policy.Guesses.check(m.guess(phone, now).state, now); err != nil {
+	hash := numberHash(m.policy.Key, phone)
+	if err := m.policy.Guesses.check(m.guess(guessKey(hash), now).state, now); err != nil {
 		return err
 	}
-	counters := m.policy.counters(phone, now)
+	counters := m.policy.counters(phone, hash, now)
 	for _, c := range counters {
 		refused := m.counts[c.key] >= c.limit
 		if c.rng {
@@ -87,8 +88,8 @@ func (m *Memory) Take(_ context.Context, phone string, now time.Time) error {
 func (m *Memory) Answered(_ context.Context, phone string, now time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	delete(m.guesses, guessKey(m.policy.Key, phone))
-	if key, ok := m.policy.currentRange(phone, now); ok {
+	delete(m.guesses, guessKey(numberHash(m.policy.Key, phone)))
+	if key, _, ok := m.policy.currentRange(phone, now); ok {
 		if r, seen := m.ranges[key]; seen && r.answered < r.sent {
 			r.answered++
 			m.ranges[key] = r
@@ -104,7 +105,7 @@ func (m *Memory) Answered(_ context.Context, phone string, now time.Time) error 
 func (m *Memory) ClearRange(_ context.Context, phone string, now time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if key, ok := m.policy.currentRange(phone, now); ok {
+	if key, _, ok := m.policy.currentRange(phone, now); ok {
 		delete(m.ranges, key)
 		delete(m.ends, key)
 	}
@@ -116,16 +117,15 @@ func (m *Memory) ClearRange(_ context.Context, phone string, now time.Time) erro
 func (m *Memory) Reserve(_ context.Context, phone string, now time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	g := m.guess(phone, now)
-	s, err := m.policy.Guesses.reserve(g.state, now)
+	key := guessKey(numberHash(m.policy.Key, phone))
+	s, err := m.policy.Guesses.reserve(m.guess(key, now).state, now)
 	if err != nil {
 		return err
 	}
-	key := guessKey(m.policy.Key, phone)
 	if _, ok := m.guesses[key]; !ok && len(m.guesses) >= maxMemoryGuesses {
 		m.evictGuess()
 	}
-	g = memoryGuess{state: s, expires: now.Add(guessMemory)}
+	g := memoryGuess{state: s, expires: now.Add(guessMemory)}
 	if m.policy.Guesses.locked(s) {
 		g.expires = time.Time{}
 	}
@@ -138,13 +138,12 @@ func (m *Memory) Reserve(_ context.Context, phone string, now time.Time) error {
 func (m *Memory) Clear(_ context.Context, phone string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	delete(m.guesses, guessKey(m.policy.Key, phone))
+	delete(m.guesses, guessKey(numberHash(m.policy.Key, phone)))
 	return nil
 }
 
-// guess returns phone's live record (the zero record if none).
-func (m *Memory) guess(phone string, now time.Time) memoryGuess {
-	key := guessKey(m.policy.Key, phone)
+// guess returns the live record under key (the zero record if none).
+func (m *Memory) guess(key string, now time.Time) memoryGuess {
 	g := m.guesses[key]
 	if !g.expires.IsZero() && !now.Before(g.expires) {
 		delete(m.guesses, key)

@@ -200,26 +200,25 @@ func (r RangeRules) shortfall(c rangeCount) int {
 // the range guard's counter of its range.
 type counter struct {
 	key     string
-	limit   int           // the most codes in the window (plain counters)
-	rng     bool          // the range guard's counter, judged by RangeRules.open
+	limit   int           // the most codes in the window; past MinCodes, the range guard's counter is judged by RangeRules.open
+	rng     bool          // the range guard's counter
 	left    time.Duration // until the window ends
 	refusal limit
 }
 
-// counters returns the counts a code to phone at now takes, in the order a
-// limiter takes them: the number's, its range's, its country's and the
-// pool's. A refusal by one gives back those before it, so a refused send
-// counts nowhere: a flood into one range spends neither the pool's ceiling
-// nor any number's allowance.
-func (p Policy) counters(phone string, now time.Time) []counter {
+// counters returns the counts a code to phone (whose numberHash is hash)
+// at now takes, in the order a limiter takes them: the number's, its
+// range's, its country's and the pool's. A refusal by one gives back those
+// before it, so a refused send counts nowhere: a flood into one range spends
+// neither the pool's ceiling nor any number's allowance.
+func (p Policy) counters(phone, hash string, now time.Time) []counter {
 	var cs []counter
 	if r := p.Sends.PerPhone; r.Limit > 0 {
 		start, left := window(now, r.Window)
-		cs = append(cs, counter{key: phoneKey(p.Key, phone, start), limit: r.Limit, left: left, refusal: limitPhone})
+		cs = append(cs, counter{key: phoneKey(hash, start), limit: r.Limit, left: left, refusal: limitPhone})
 	}
-	if r := p.Ranges; r.guarding() {
-		start, left := window(now, r.Window)
-		cs = append(cs, counter{key: rangeKey(p.Key, r.numberRange(phone), start), rng: true, left: left, refusal: limitRange})
+	if key, left, ok := p.currentRange(phone, now); ok {
+		cs = append(cs, counter{key: key, limit: p.Ranges.MinCodes, rng: true, left: left, refusal: limitRange})
 	}
 	if b, ok := p.Ranges.country(phone); ok {
 		start, left := window(now, CountryWindow)
@@ -232,12 +231,12 @@ func (p Policy) counters(phone string, now time.Time) []counter {
 	return cs
 }
 
-// currentRange returns the key of phone's range counter at now; ok is false
-// when the guard is off.
-func (p Policy) currentRange(phone string, now time.Time) (key string, ok bool) {
+// currentRange returns the key of phone's range counter at now and the time
+// left in its window; ok is false when the guard is off.
+func (p Policy) currentRange(phone string, now time.Time) (key string, left time.Duration, ok bool) {
 	if !p.Ranges.guarding() {
-		return "", false
+		return "", 0, false
 	}
-	start, _ := window(now, p.Ranges.Window)
-	return rangeKey(p.Key, p.Ranges.numberRange(phone), start), true
+	start, left := window(now, p.Ranges.Window)
+	return rangeKey(p.Key, p.Ranges.numberRange(phone), start), left, true
 }

@@ -177,9 +177,10 @@ func keyedHash(key []byte, label, s string) string {
 	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
-// phoneKey is the send counter of a phone number in the window starting at start.
-func phoneKey(key []byte, phone string, start int64) string {
-	return "phone#" + numberHash(key, phone) + "#" + strconv.FormatInt(start, 10)
+// phoneKey is the send counter of a phone number, by its numberHash, in
+// the window starting at start.
+func phoneKey(hash string, start int64) string {
+	return "phone#" + hash + "#" + strconv.FormatInt(start, 10)
 }
 
 // poolKey is the pool's send counter in the window starting at start.
@@ -200,9 +201,9 @@ func countryKey(callingCode string, start int64) string {
 	return "country#" + callingCode + "#" + strconv.FormatInt(start, 10)
 }
 
-// guessKey is the wrong-answer record of a phone number.
-func guessKey(key []byte, phone string) string {
-	return "guess#" + numberHash(key, phone)
+// guessKey is the wrong-answer record of a phone number, by its numberHash.
+func guessKey(hash string) string {
+	return "guess#" + hash
 }
 
 // errNoTable is returned by NewDynamoDB without a table name.
