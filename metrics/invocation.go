@@ -57,30 +57,6 @@ func (r Reason) metric() (string, bool) {
 	return "", false
 }
 
-// Refusal is what a refusal of package ratelimit (*ratelimit.Refused) says
-// of itself.
-type Refusal interface {
-	PoolWide() bool
-	RangeWide() bool
-	CountryWide() bool
-	WrongAnswers() bool
-}
-
-// ReasonFor returns the Reason of a refusal to send a code.
-func ReasonFor(r Refusal) Reason {
-	switch {
-	case r.WrongAnswers():
-		return ReasonLockout
-	case r.PoolWide():
-		return ReasonPool
-	case r.RangeWide():
-		return ReasonRange
-	case r.CountryWide():
-		return ReasonCountry
-	}
-	return ReasonNumber
-}
-
 // AnswerResult is the verdict on an answer.
 type AnswerResult int
 

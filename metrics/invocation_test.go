@@ -1,39 +1,20 @@
 package metrics
 
-import (
-	"testing"
+import "testing"
 
-	"github.com/phonepass/phonepass/ratelimit"
-)
-
-// *ratelimit.Refused is a Refusal: the triggers pass it to ReasonFor.
-var _ Refusal = (*ratelimit.Refused)(nil)
-
-// refusal is a Refusal that says what it is told.
-type refusal struct{ pool, rng, country, answers bool }
-
-func (r refusal) PoolWide() bool     { return r.pool }
-func (r refusal) RangeWide() bool    { return r.rng }
-func (r refusal) CountryWide() bool  { return r.country }
-func (r refusal) WrongAnswers() bool { return r.answers }
-
-func TestReasonFor(t *testing.T) {
-	tests := []struct {
-		r    refusal
-		want Reason
-	}{
-		{refusal{}, ReasonNumber},
-		{refusal{pool: true}, ReasonPool},
-		{refusal{rng: true}, ReasonRange},
-		{refusal{country: true}, ReasonCountry},
-		{refusal{answers: true}, ReasonLockout},
-	}
-	for _, tt := range tests {
-		if got := ReasonFor(tt.r); got != tt.want {
-			t.Errorf("ReasonFor(%+v): got %q, want %q", tt.r, got, tt.want)
+// TestEveryReasonHasAMetric: each reason a send can be refused for is
+// counted in a metric of its own.
+func TestEveryReasonHasAMetric(t *testing.T) {
+	seen := map[string]Reason{}
+	for _, r := range []Reason{ReasonNumber, ReasonPool, ReasonRange, ReasonCountry, ReasonLockout} {
+		m, ok := r.metric()
+		if !ok {
+			t.Errorf("reason %q: got no metric, want one", r)
+			continue
 		}
-		if _, ok := tt.want.metric(); !ok {
-			t.Errorf("reason %q has no metric", tt.want)
+		if other, dup := seen[m]; dup {
+			t.Errorf("reasons %q and %q: got one metric %q, want one each", other, r, m)
 		}
+		seen[m] = r
 	}
 }
