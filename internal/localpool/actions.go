@@ -52,15 +52,9 @@ var actions = map[string]action{}
 // SupportedActions lists the Cognito actions the local pool serves, from actionTable.
 var SupportedActions []string
 
-// AdminActions lists those of SupportedActions that need AWS credentials.
-var AdminActions []string
-
 func init() {
 	for _, a := range actionTable {
 		actions[a.name] = a.action
 		SupportedActions = append(SupportedActions, a.name)
-		if a.admin {
-			AdminActions = append(AdminActions, a.name)
-		}
 	}
 }

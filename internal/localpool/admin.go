@@ -86,22 +86,25 @@ func (s *Server) adminFind(body []byte) (User, error) {
 		return User{}, err
 	}
 	u, err := s.store.FindUser(in.Username)
+	return u, userErr(err)
+}
+
+// userErr is err with the store's errNotFound as Cognito says it of a user.
+func userErr(err error) error {
 	if errors.Is(err, errNotFound) {
-		return User{}, apiErr(TypeUserNotFound, MsgUserNotExist)
+		return apiErr(TypeUserNotFound, MsgUserNotExist)
 	}
-	return u, err
+	return err
 }
 
 func (s *Server) adminDeleteUser(_ context.Context, body []byte) (any, error) {
-	u, err := s.adminFind(body)
+	in, err := s.readAdminUser(body)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteUser(u.Username); err != nil {
-		if errors.Is(err, errNotFound) {
-			return nil, apiErr(TypeUserNotFound, MsgUserNotExist)
-		}
-		return nil, err
+	// DeleteUser finds the user as FindUser does, by username or number.
+	if err := s.store.DeleteUser(in.Username); err != nil {
+		return nil, userErr(err)
 	}
 	return struct{}{}, nil
 }
@@ -189,11 +192,8 @@ func (s *Server) setEnabled(body []byte, enabled bool) (any, error) {
 		u.Modified = s.now()
 		return nil
 	})
-	if errors.Is(err, errNotFound) {
-		return nil, apiErr(TypeUserNotFound, MsgUserNotExist)
-	}
 	if err != nil {
-		return nil, err
+		return nil, userErr(err)
 	}
 	if !enabled {
 		if err := s.store.RevokeUser(u.Username); err != nil {

@@ -87,7 +87,7 @@ func isRead(r *http.Request) bool { return r.Method == http.MethodGet || r.Metho
 func cors(w http.ResponseWriter) {
 	h := w.Header()
 	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Access-Control-Expose-Headers", "x-amzn-requestid, x-amzn-errortype, x-amzn-errormessage, date")
+	h.Set("Access-Control-Expose-Headers", exposedHeaders)
 }
 
 // preflight answers a CORS preflight for the API and the well-known

@@ -79,7 +79,7 @@ func (s *Server) userFromAccess(body []byte) (User, error) {
 	if err := decode(body, &in); err != nil {
 		return User{}, err
 	}
-	u, _, err := s.accessUser(in.AccessToken)
+	u, err := s.accessUser(in.AccessToken)
 	return u, err
 }
 
@@ -115,7 +115,7 @@ func (s *Server) updateUserAttributes(_ context.Context, body []byte) (any, erro
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	u, _, err := s.accessUser(in.AccessToken)
+	u, err := s.accessUser(in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +144,7 @@ func (s *Server) deleteUserAttributes(_ context.Context, body []byte) (any, erro
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	u, _, err := s.accessUser(in.AccessToken)
+	u, err := s.accessUser(in.AccessToken)
 	if err != nil {
 		return nil, err
 	}

@@ -65,22 +65,16 @@ type authResult struct {
 	TokenType    string `json:"TokenType"`
 }
 
-// tokenSet is what a successful sign-in or refresh returns.
-type tokenSet struct {
-	IDToken, AccessToken, RefreshToken string
-}
-
-// issue makes ID and access tokens for u, tied to originJTI. attrs are the
-// attribute claims of the ID token (Schema.idClaims); the pool's own claims
-// are set after them, so that no attribute can stand in for one.
-func (t *tokenSigner) issue(u User, attrs map[string]any, clientID, originJTI string, authTime, now time.Time) (tokenSet, error) {
+// issue makes ID and access tokens for u, tied to originJTI, as an
+// authResult without a refresh token. attrs are the attribute claims of the
+// ID token (Schema.idClaims, which leaves out reservedClaims); the pool's
+// own claims are set after them, so that no attribute can stand in for one.
+func (t *tokenSigner) issue(u User, attrs map[string]any, clientID, originJTI string, authTime, now time.Time) (*authResult, error) {
 	exp := now.Add(AccessTokenTTL).Unix()
 	eventID := newUUID()
 	id := make(map[string]any, len(attrs)+11)
 	for k, v := range attrs {
-		if !reservedClaims[k] {
-			id[k] = v
-		}
+		id[k] = v
 	}
 	for k, v := range map[string]any{
 		"sub":              u.Username,
@@ -111,15 +105,15 @@ func (t *tokenSigner) issue(u User, attrs map[string]any, clientID, originJTI st
 		"jti":        newUUID(),
 		"username":   u.Username,
 	}
-	var ts tokenSet
+	r := &authResult{ExpiresIn: int(AccessTokenTTL.Seconds()), TokenType: "Bearer"}
 	var err error
-	if ts.IDToken, err = jwt.Signed(t.signer).Claims(id).Serialize(); err != nil {
-		return ts, fmt.Errorf("sign id token: %w", err)
+	if r.IDToken, err = jwt.Signed(t.signer).Claims(id).Serialize(); err != nil {
+		return nil, fmt.Errorf("sign id token: %w", err)
 	}
-	if ts.AccessToken, err = jwt.Signed(t.signer).Claims(access).Serialize(); err != nil {
-		return ts, fmt.Errorf("sign access token: %w", err)
+	if r.AccessToken, err = jwt.Signed(t.signer).Claims(access).Serialize(); err != nil {
+		return nil, fmt.Errorf("sign access token: %w", err)
 	}
-	return ts, nil
+	return r, nil
 }
 
 // accessClaims are the claims the pool reads back from an access token.
@@ -171,38 +165,36 @@ func (t *tokenSigner) parseAccess(token, clientID string, now time.Time) (access
 	return c, nil
 }
 
-// accessUser checks an access token (parseAccess) and returns its user and
-// claims: the refresh token it comes from must be this user's and client's
-// and not revoked, and the user must exist and be enabled.
-func (s *Server) accessUser(token string) (User, accessClaims, error) {
+// accessUser checks an access token (parseAccess) and returns its user:
+// the refresh token it comes from must be this user's and client's and not
+// revoked, and the user must exist and be enabled.
+func (s *Server) accessUser(token string) (User, error) {
 	if token == "" {
-		return User{}, accessClaims{}, missing("accessToken")
+		return User{}, missing("accessToken")
 	}
 	c, err := s.tokens.parseAccess(token, s.opts.ClientID, s.now())
 	if err != nil {
-		return User{}, c, notAuthorized(err.Error())
+		return User{}, notAuthorized(err.Error())
 	}
 	rec, err := s.store.Refresh(c.OriginJTI)
 	switch {
 	case errors.Is(err, errNotFound):
-		return User{}, c, notAuthorized(MsgAccessRevoked)
+		return User{}, notAuthorized(MsgAccessRevoked)
 	case err != nil:
-		return User{}, c, err
+		return User{}, err
 	case rec.Username != c.Username || rec.ClientID != c.ClientID:
-		return User{}, c, notAuthorized(errInvalidAccess.Error())
+		return User{}, notAuthorized(errInvalidAccess.Error())
 	}
 	u, err := s.store.UserByUsername(c.Username)
 	switch {
-	case errors.Is(err, errNotFound):
-		return User{}, c, apiErr(TypeUserNotFound, MsgUserNotExist)
 	case err != nil:
-		return User{}, c, err
+		return User{}, userErr(err)
 	case !u.Enabled:
-		return User{}, c, notAuthorized(MsgUserDisabled)
+		return User{}, notAuthorized(MsgUserDisabled)
 	case rec.Revoked:
-		return User{}, c, notAuthorized(MsgAccessRevoked)
+		return User{}, notAuthorized(MsgAccessRevoked)
 	}
-	return u, c, nil
+	return u, nil
 }
 
 // openIDConfiguration is the discovery document at
@@ -258,11 +250,12 @@ func (s *Server) signIn(u User, clientID string) (*authResult, error) {
 	if err := s.store.PutRefresh(origin, rec); err != nil {
 		return nil, err
 	}
-	ts, err := s.tokens.issue(u, s.schema.idClaims(u), clientID, origin, now, now)
+	r, err := s.tokens.issue(u, s.schema.idClaims(u), clientID, origin, now, now)
 	if err != nil {
 		return nil, err
 	}
-	return &authResult{AccessToken: ts.AccessToken, IDToken: ts.IDToken, RefreshToken: refresh, ExpiresIn: int(AccessTokenTTL.Seconds()), TokenType: "Bearer"}, nil
+	r.RefreshToken = refresh
+	return r, nil
 }
 
 // refresh serves REFRESH_TOKEN_AUTH and GetTokensFromRefreshToken: new ID
@@ -294,9 +287,5 @@ func (s *Server) refresh(token, clientID string) (*authResult, error) {
 	case !now.Before(rec.Expires):
 		return nil, notAuthorized("Refresh Token has expired")
 	}
-	ts, err := s.tokens.issue(u, s.schema.idClaims(u), rec.ClientID, origin, rec.AuthTime, now)
-	if err != nil {
-		return nil, err
-	}
-	return &authResult{AccessToken: ts.AccessToken, IDToken: ts.IDToken, ExpiresIn: int(AccessTokenTTL.Seconds()), TokenType: "Bearer"}, nil
+	return s.tokens.issue(u, s.schema.idClaims(u), rec.ClientID, origin, rec.AuthTime, now)
 }

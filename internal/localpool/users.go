@@ -174,13 +174,10 @@ func (s *Server) changeAttributes(name string, attrs map[string]string) (User, e
 		u.Modified = s.now()
 		return nil
 	})
-	switch {
-	case errors.Is(err, errNotFound):
-		return User{}, apiErr(TypeUserNotFound, MsgUserNotExist)
-	case errors.Is(err, errExists):
+	if errors.Is(err, errExists) {
 		return User{}, apiErr(TypeAliasExists, "An account with the given phone_number already exists.")
 	}
-	return u, err
+	return u, userErr(err)
 }
 
 // removeAttributes removes the attributes names of the user named, which
