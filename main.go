@@ -15,7 +15,6 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"go.uber.org/zap"
@@ -38,6 +37,32 @@ func main() {
 	lambda.Start(h)
 }
 
+// awsParts builds the SNS sender and the DynamoDB limiter of cfg from the
+// Lambda environment's credentials and endpoints.
+func awsParts(cfg config.Config) (triggers.Sender, triggers.Limiter, error) {
+	c, err := awsenv.Load(os.LookupEnv)
+	if err != nil {
+		return nil, nil, fmt.Errorf("aws config: %w", err)
+	}
+	snsEndpoint, err := awsenv.Endpoint(os.LookupEnv, "SNS")
+	if err != nil {
+		return nil, nil, err
+	}
+	sender, err := sms.NewSNS(sns.NewFromConfig(c, func(o *sns.Options) { o.BaseEndpoint = snsEndpoint }), cfg.SMS)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sms: %w", err)
+	}
+	dbEndpoint, err := awsenv.Endpoint(os.LookupEnv, "DYNAMODB")
+	if err != nil {
+		return nil, nil, err
+	}
+	limiter, err := ratelimit.NewDynamoDB(dynamodb.NewFromConfig(c, func(o *dynamodb.Options) { o.BaseEndpoint = dbEndpoint }), cfg.RateLimitTable, cfg.Limits, 0)
+	if err != nil {
+		return nil, nil, fmt.Errorf("rate limit: %w", err)
+	}
+	return sender, limiter, nil
+}
+
 // setup reads the configuration and builds the handler.
 func setup(ctx context.Context) (*triggers.Handler, error) {
 	cfg, err := config.FromEnv()
@@ -45,65 +70,21 @@ func setup(ctx context.Context) (*triggers.Handler, error) {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	log := newLogger(cfg.LogLevel)
-	var awsCfg *aws.Config
-	loadAWS := func() (aws.Config, error) {
-		if awsCfg == nil {
-			c, err := awsenv.Load(os.LookupEnv)
-			if err != nil {
-				return aws.Config{}, fmt.Errorf("aws config: %w", err)
-			}
-			awsCfg = &c
-		}
-		return *awsCfg, nil
-	}
-
 	if left := cfg.SMS.Messages.Left(); len(left) > 0 {
 		log.Warn("built-in languages left out: with the app name and autofill lines they take more SMS segments than PHONEPASS_SMS_MAX_SEGMENTS allows; their users get the next language that fits",
 			zap.Strings("languages", left))
 	}
 	var sender triggers.Sender
+	var limiter triggers.Limiter
 	if cfg.DryRun {
 		sender = sms.NewWriter(os.Stderr, cfg.SMS.Messages)
 		log.Warn("dry run: SMS are printed, not sent")
-	} else {
-		c, err := loadAWS()
-		if err != nil {
-			return nil, err
-		}
-		endpoint, err := awsenv.Endpoint(os.LookupEnv, "SNS")
-		if err != nil {
-			return nil, err
-		}
-		client := sns.NewFromConfig(c, func(o *sns.Options) { o.BaseEndpoint = endpoint })
-		if sender, err = sms.NewSNS(client, cfg.SMS); err != nil {
-			return nil, fmt.Errorf("sms: %w", err)
-		}
-	}
-
-	var limiter triggers.Limiter
-	switch {
-	case cfg.DryRun:
 		// Under sam local the stack's table is out of reach: count in memory.
-		l, err := ratelimit.NewMemory(cfg.Limits)
-		if err != nil {
+		if limiter, err = ratelimit.NewMemory(cfg.Limits); err != nil {
 			return nil, fmt.Errorf("rate limit: %w", err)
 		}
-		limiter = l
-	default:
-		c, err := loadAWS()
-		if err != nil {
-			return nil, err
-		}
-		endpoint, err := awsenv.Endpoint(os.LookupEnv, "DYNAMODB")
-		if err != nil {
-			return nil, err
-		}
-		client := dynamodb.NewFromConfig(c, func(o *dynamodb.Options) { o.BaseEndpoint = endpoint })
-		l, err := ratelimit.NewDynamoDB(client, cfg.RateLimitTable, cfg.Limits, 0)
-		if err != nil {
-			return nil, fmt.Errorf("rate limit: %w", err)
-		}
-		limiter = l
+	} else if sender, limiter, err = awsParts(cfg); err != nil {
+		return nil, err
 	}
 	// One CloudWatch Embedded Metric Format line per invocation, beside the
 	// log lines: CloudWatch Logs turns them into the metrics that the
