@@ -208,7 +208,7 @@ const MaxGuessChance = 1000
 func load(lookup func(string) (string, bool), localKey string) (Config, error) {
 	r := reader{lookup: lookup}
 	t := triggers.DefaultConfig()
-	t.CodeDigits = r.int(EnvCodeLength, t.CodeDigits, 4, 10)
+	t.CodeDigits = r.int(EnvCodeLength, t.CodeDigits, otp.MinDigits, otp.MaxDigits)
 	t.CodeTTL = r.duration(EnvCodeTTL, t.CodeTTL, triggers.MinCodeTTL, triggers.MaxCodeTTL)
 	t.MaxAttempts = r.int(EnvMaxAttempts, t.MaxAttempts, 1, triggers.MaxMaxAttempts)
 	t.MaxResends = r.int(EnvMaxResends, t.MaxResends, 0, triggers.MaxMaxResends)

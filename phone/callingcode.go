@@ -11,12 +11,7 @@ func IsCallingCode(cc string) bool {
 	if len(cc) < 1 || len(cc) > 3 || cc[0] == '0' {
 		return false
 	}
-	for i := 0; i < len(cc); i++ {
-		if cc[i] < '0' || cc[i] > '9' {
-			return false
-		}
-	}
-	return true
+	return digitsOnly(cc)
 }
 
 // ParseCallingCodes reads a comma-separated list of country calling codes

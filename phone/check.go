@@ -75,6 +75,7 @@ func Fictional(number string) bool {
 	return false
 }
 
+// digitsOnly reports whether s is one or more ASCII digits.
 func digitsOnly(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {

@@ -15,12 +15,7 @@ func Valid(number string) bool {
 	if len(number) < 1+MinDigits || len(number) > 1+MaxDigits || number[0] != '+' || number[1] == '0' {
 		return false
 	}
-	for i := 1; i < len(number); i++ {
-		if number[i] < '0' || number[i] > '9' {
-			return false
-		}
-	}
-	return true
+	return digitsOnly(number[1:])
 }
 
 // Mask hides all but the last four characters of a number, keeping a
