@@ -160,7 +160,7 @@ func (h *Handler) createAuthChallenge(ctx context.Context, ev *createEvent, out 
 	fresh, resends := len(rounds) == 0, 0
 	if !fresh {
 		r = rounds[len(rounds)-1]
-		if wantsResend(req.ClientMetadata) && h.cfg.resendAllowedNow(r, now) {
+		if h.cfg.resendGranted(req.ClientMetadata, r, now) {
 			fresh, resends = true, r.resends+1
 		}
 	}

@@ -73,10 +73,11 @@ func (c Config) resendWait(r round, now time.Time) (time.Duration, bool) {
 	return wait, true
 }
 
-// resendAllowedNow reports whether a resend asked for now, after round r, is granted.
-func (c Config) resendAllowedNow(r round, now time.Time) bool {
+// resendGranted reports whether the client asked for a new code now, after
+// round r, and may have it.
+func (c Config) resendGranted(clientMetadata map[string]string, r round, now time.Time) bool {
 	wait, ok := c.resendWait(r, now)
-	return ok && wait == 0
+	return wantsResend(clientMetadata) && ok && wait == 0
 }
 
 // tally reads a session: the rounds CreateAuthChallenge recorded and the
@@ -106,7 +107,7 @@ func (c Config) tally(session []*events.CognitoEventUserPoolsChallengeResult, cl
 		if i+1 < len(rounds) {
 			granted = rounds[i+1].resends > rounds[i].resends
 		} else {
-			granted = wantsResend(clientMetadata) && c.resendAllowedNow(rounds[i], now)
+			granted = c.resendGranted(clientMetadata, rounds[i], now)
 		}
 		if !granted {
 			wrong++
