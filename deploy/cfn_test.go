@@ -19,13 +19,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/phonepass/phonepass/internal/testenv"
+	"github.com/phonepass/phonepass/internal/venv"
 )
 
 // templatePath is template.yaml seen from this package's directory, where go test runs.
 const templatePath = "../template.yaml"
 
 // installPython says how to get the Python tools the tests run.
-const installPython = "install Python 3 and `pip install aws-sam-translator cfn-lint pyyaml` (scripts/setup.sh tries)"
+const installPython = venv.Install
 
 // cfnTemplate is the part of a CloudFormation template that the checks read.
 type cfnTemplate struct {
@@ -85,9 +86,9 @@ func (e *missingError) Error() string { return e.what + " is not available" }
 // Python process, and returns the CloudFormation templates in order. A
 // template the translator refuses is an error naming it.
 func transformFiles(paths ...string) ([]*cfnTemplate, error) {
-	py, err := exec.LookPath("python3")
+	py, err := venv.Bin("python")
 	if err != nil {
-		return nil, &missingError{"python3"}
+		return nil, &missingError{"the project's virtual environment (" + err.Error() + ")"}
 	}
 	if err := exec.Command(py, "-c", "import samtranslator, yaml").Run(); err != nil {
 		return nil, &missingError{"aws-sam-translator (Python module samtranslator)"}
@@ -128,7 +129,7 @@ func transformFiles(paths ...string) ([]*cfnTemplate, error) {
 // (parseable format, one line each) by path.
 func lintFindings(t testing.TB, paths ...string) map[string][]string {
 	t.Helper()
-	bin := testenv.LookPath(t, "cfn-lint", installPython)
+	bin := testenv.VenvBin(t, "cfn-lint")
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, append([]string{"--format", "parseable", "--"}, paths...)...)

@@ -291,7 +291,7 @@ func makeDryRun(t *testing.T, args ...string) (string, error) {
 // TestSAMConfig reads samconfig.toml with Python's TOML parser and checks
 // the defaults it gives `sam deploy` and `sam local`.
 func TestSAMConfig(t *testing.T) {
-	py := testenv.LookPath(t, "python3", installPython)
+	py := testenv.VenvBin(t, "python")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	const dump = "import json, sys, tomllib; json.dump(tomllib.load(open(sys.argv[1], 'rb')), sys.stdout)"

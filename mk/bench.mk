@@ -7,7 +7,7 @@
 # flags again, then runs bench/cmd/phonepass-bench, which prints the results
 # table and writes it to bench/out/results.md. BENCH_FLAGS passes flags to
 # it, e.g. `make bench BENCH_FLAGS=-quick`. Its load run is followed by the
-# same load against moto's Cognito (python3 -m moto.server, as in setup),
+# same load against moto's Cognito (python -m moto.server from .venv),
 # reported beside it with the ratio; BENCH_FLAGS=-skip-moto leaves it out,
 # and without moto the table says so instead.
 #

@@ -27,10 +27,7 @@ setup-web: $(WEB_DIR)/node_modules/.package-lock.json $(BROWSER_DIR)/node_module
 
 setup-chromium:
 	@if [ ! -x $(CHROMIUM) ]; then \
-		echo "setup-web: installing Debian's chromium"; \
-		SUDO=; if [ "$$(id -u)" != 0 ]; then SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
+		bash scripts/apt-install.sh chromium \
 		|| { echo "setup-web: could not install chromium" >&2; if [ "$$CI" = "true" ]; then exit 1; fi; }; \
 	fi
 

@@ -15,6 +15,7 @@ import (
 	"github.com/phonepass/phonepass/internal/bench"
 	"github.com/phonepass/phonepass/internal/motoserver"
 	"github.com/phonepass/phonepass/internal/testenv"
+	"github.com/phonepass/phonepass/internal/venv"
 )
 
 func TestPercentile(t *testing.T) {
@@ -310,10 +311,9 @@ func TestMeasureRS256(t *testing.T) {
 }
 
 func TestRunMotoLoad(t *testing.T) {
-	testenv.LookPath(t, "python3", "install Python 3 and `pip install 'moto[server]'`")
 	r, err := bench.RunMotoLoad(context.Background(), bench.LoadOptions{Clients: 2, Users: 4, Duration: 20 * time.Second, MaxSignIns: 10, Warmup: 2})
 	if errors.Is(err, motoserver.ErrMissing) {
-		testenv.Missing(t, "moto", "`pip install 'moto[server]'`")
+		testenv.Missing(t, "moto", venv.Install)
 	}
 	if err != nil {
 		t.Fatal(err)

@@ -13,17 +13,19 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/phonepass/phonepass/internal/venv"
 )
 
-// ErrMissing is returned, wrapped, by Start when python3 or moto's server
-// is not installed.
-var ErrMissing = errors.New("moto is not available: install Python 3 and `pip install 'moto[server]'`")
+// ErrMissing is returned, wrapped, by Start when the project's virtual
+// environment, or moto's server in it, is not installed.
+var ErrMissing = errors.New("moto is not available: " + venv.Install)
 
 // Mode is how the server takes requests.
 type Mode int
 
 const (
-	// Threaded is moto's server as its users run it, `python3 -m
+	// Threaded is moto's server as its users run it, `python -m
 	// moto.server`: werkzeug's threaded server, one thread per connection.
 	Threaded Mode = iota
 	// Serial serves one request at a time (see serialScript).
@@ -61,7 +63,7 @@ type Server struct {
 // log (stderr) read and dropped, and waits until it answers; ctx bounds the
 // wait, not the server, which runs until Close.
 func Start(ctx context.Context, mode Mode) (*Server, error) {
-	py, err := exec.LookPath("python3")
+	py, err := venv.Bin("python")
 	if err != nil {
 		return nil, fmt.Errorf("%w (%v)", ErrMissing, err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/phonepass/phonepass/internal/motoserver"
 	"github.com/phonepass/phonepass/internal/testenv"
+	"github.com/phonepass/phonepass/internal/venv"
 )
 
 // TestStartAnswersUntilClose starts the server in each mode: it answers on
@@ -21,7 +22,7 @@ func TestStartAnswersUntilClose(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s, err := motoserver.Start(context.Background(), tt.mode)
 			if errors.Is(err, motoserver.ErrMissing) {
-				testenv.Missing(t, "moto", "install Python 3 and `pip install 'moto[server]'`")
+				testenv.Missing(t, "moto", venv.Install)
 			}
 			if err != nil {
 				t.Fatal(err)

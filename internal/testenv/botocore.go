@@ -8,18 +8,20 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/phonepass/phonepass/internal/venv"
 )
 
 // CognitoModel returns the path of Cognito's own API model, the Smithy-
-// derived JSON that botocore (boto3's core, preinstalled with the AWS CLI
-// and moto) ships as data/cognito-idp/2016-04-18/service-2.json.gz: every
-// operation's input, output and declared errors, and every shape. It asks
-// python3 where botocore is; without python3, botocore or the file it calls
-// Missing.
+// derived JSON that botocore (boto3's core, pinned in the project's virtual
+// environment) ships as data/cognito-idp/2016-04-18/service-2.json.gz:
+// every operation's input, output and declared errors, and every shape. It
+// asks the virtual environment's python where botocore is; without it,
+// botocore or the file it calls Missing.
 func CognitoModel(t testing.TB) string {
 	t.Helper()
-	const install = "install Python 3 and `pip install botocore` (it comes with boto3, the AWS CLI and moto)"
-	py := LookPath(t, "python3", install)
+	const install = venv.Install
+	py := VenvBin(t, "python")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, py, "-c", "import botocore, os; print(os.path.dirname(botocore.__file__))").Output()

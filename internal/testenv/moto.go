@@ -15,6 +15,7 @@ import (
 
 	"github.com/phonepass/phonepass/internal/awsenv"
 	"github.com/phonepass/phonepass/internal/motoserver"
+	"github.com/phonepass/phonepass/internal/venv"
 )
 
 // StartMoto starts moto's server serving one request at a time (see
@@ -26,7 +27,7 @@ func StartMoto(t testing.TB) string {
 	t.Helper()
 	m, err := motoserver.Start(context.Background(), motoserver.Serial)
 	if errors.Is(err, motoserver.ErrMissing) {
-		Missing(t, "moto", "install Python 3 and `pip install 'moto[server]'`")
+		Missing(t, "moto", venv.Install)
 	}
 	if err != nil {
 		t.Fatalf("start moto: %v", err)

@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"testing"
+
+	"github.com/phonepass/phonepass/internal/venv"
 )
 
 // InCI reports whether the tests run in CI, where a missing tool is a failure.
@@ -41,4 +43,16 @@ func FreePort(t testing.TB) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// VenvBin returns the path of the command name in the project's Python
+// virtual environment (package venv), such as "python", "sam" or
+// "cfn-lint", or calls Missing.
+func VenvBin(t testing.TB, name string) string {
+	t.Helper()
+	p, err := venv.Bin(name)
+	if err != nil {
+		Missing(t, name+" of the project's virtual environment", venv.Install)
+	}
+	return p
 }

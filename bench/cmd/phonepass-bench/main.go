@@ -94,7 +94,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.skipGo, "skip-go", false, "skip the Go benchmarks")
 	fs.BoolVar(&o.skipCold, "skip-cold", false, "skip the binary size and cold starts")
 	fs.BoolVar(&o.skipLoad, "skip-load", false, "skip the RS256 count and the load runs")
-	fs.BoolVar(&o.skipMoto, "skip-moto", false, "skip the load run against moto's Cognito (python3 -m moto.server) that follows the local pool's")
+	fs.BoolVar(&o.skipMoto, "skip-moto", false, "skip the load run against moto's Cognito (python -m moto.server, from .venv) that follows the local pool's")
 	fs.BoolVar(&o.quick, "quick", false, "a fast, rough run: -count 1 -benchtime 2000x -runs 5 -duration 2s -max-signins 1000 -warmup 50 -rs256-duration 200ms")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -412,7 +412,7 @@ func (o options) loadOptions(env func(string) (string, bool)) bench.LoadOptions 
 
 // motoRows runs the same load, with the same bounds, against moto's Cognito
 // (USER_PASSWORD_AUTH sign-ins) right after the local pool's, lr, and
-// reports it beside lr with the ratio. Without python3 and moto it reports
+// reports it beside lr with the ratio. Without the virtual environment's moto it reports
 // that instead.
 func motoRows(ctx context.Context, o options, lr bench.LoadResult) ([]bench.Row, []string, error) {
 	mr, err := bench.RunMotoLoad(ctx, o.loadOptions(nil))
@@ -438,7 +438,7 @@ func motoRows(ctx context.Context, o options, lr bench.LoadResult) ([]bench.Row,
 		rows = append(rows, bench.Row{What: "moto / local pool, CPU per sign-in, clients included", Value: fmt.Sprintf("%.2f×", float64(moto)/float64(lr.CPUPerSignIn)),
 			Detail: fmt.Sprintf("%s / %s: what other work on the machine changes least; moto runs on one core at a time (Python's GIL), the pool on all", bench.FormatDuration(moto), bench.FormatDuration(lr.CPUPerSignIn))})
 	}
-	notes := []string{fmt.Sprintf("Right after the local pool's load run, the same %d clients (the same Go client code) ran against moto %s's Cognito, started as its users start it (python3 -m moto.server: werkzeug's threaded server, request log read and dropped) in its own process on the same %d cores, with the same bounds (%s or %d sign-ins, %d not counted first): a user pool and an app client with ALLOW_USER_PASSWORD_AUTH, %d users made with AdminCreateUser and AdminSetUserPassword (permanent), then each sign-in one InitiateAuth USER_PASSWORD_AUTH answered with tokens. Both sign an ID and an access token with RS256 per sign-in; moto through Python's cryptography (OpenSSL).", o.clients, mr.Version, runtime.NumCPU(), o.duration, o.maxSignIns, o.warm, o.users)}
+	notes := []string{fmt.Sprintf("Right after the local pool's load run, the same %d clients (the same Go client code) ran against moto %s's Cognito, started as its users start it (python -m moto.server: werkzeug's threaded server, request log read and dropped) in its own process on the same %d cores, with the same bounds (%s or %d sign-ins, %d not counted first): a user pool and an app client with ALLOW_USER_PASSWORD_AUTH, %d users made with AdminCreateUser and AdminSetUserPassword (permanent), then each sign-in one InitiateAuth USER_PASSWORD_AUTH answered with tokens. Both sign an ID and an access token with RS256 per sign-in; moto through Python's cryptography (OpenSSL).", o.clients, mr.Version, runtime.NumCPU(), o.duration, o.maxSignIns, o.warm, o.users)}
 	return rows, notes, nil
 }
 
