@@ -47,11 +47,11 @@ func TestBootstrapMessages(t *testing.T) {
 		})
 	}
 	t.Run("each send logs one segment", func(t *testing.T) {
-		n := strings.Count(f.p.Stdout().String(), `"segments":1`)
+		n := strings.Count(f.f.Output().String(), `"segments":1`)
 		if n != len(tests) {
 			t.Errorf("got %d log lines with \"segments\":1, want %d", n, len(tests))
 		}
-		if strings.Contains(f.p.Stdout().String(), `"segments":2`) {
+		if strings.Contains(f.f.Output().String(), `"segments":2`) {
 			t.Error("got a send of two segments")
 		}
 	})

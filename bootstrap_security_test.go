@@ -16,7 +16,7 @@ import (
 	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/phonepass/phonepass/config"
-	"github.com/phonepass/phonepass/internal/runtimeapi"
+	"github.com/phonepass/phonepass/internal/rie"
 	"github.com/phonepass/phonepass/internal/sampleevents"
 	"github.com/phonepass/phonepass/internal/testenv"
 	"github.com/phonepass/phonepass/otp"
@@ -66,7 +66,7 @@ func TestBootstrapAttacks(t *testing.T) {
 				t.Fatalf("code %06d matched under another key", i)
 			}
 		}
-		if strings.Contains(out.Response.ChallengeMetadata, code) || strings.Contains(f.p.Stdout().String(), code) {
+		if strings.Contains(out.Response.ChallengeMetadata, code) || strings.Contains(f.f.Output().String(), code) {
 			t.Error("the code appears in the challenge metadata or the log")
 		}
 	})
@@ -102,7 +102,7 @@ func TestBootstrapAttacks(t *testing.T) {
 		}
 		f.checkTable(t, name, phone)
 
-		resp, lerr, err := f.srv.Invoke(context.Background(), []byte(`{"triggerSource":"`+triggers.SourceAdminUnlock+`","phone":"`+phone+`"}`))
+		resp, lerr, err := f.f.Invoke(context.Background(), []byte(`{"triggerSource":"`+triggers.SourceAdminUnlock+`","phone":"`+phone+`"}`))
 		if err != nil || lerr != nil || !strings.Contains(string(resp), `"unlocked":true`) {
 			t.Fatalf("unlock: got %s, %v, %v", resp, lerr, err)
 		}
@@ -222,27 +222,25 @@ func (s *stack) deploy(t *testing.T, settings ...string) (*fn, string) {
 		"AWS_ENDPOINT_URL_SNS=" + s.moto, "AWS_ENDPOINT_URL_DYNAMODB=" + s.moto,
 		config.EnvCodeKey + "=" + testCodeKey, config.EnvRateLimitTable + "=" + name,
 	}, settings...)...)
-	srv, p := startFunction(t, s.bin, env)
-	return &fn{t: t, srv: srv, p: p, moto: s.moto}, name
+	return &fn{t: t, f: startFunction(t, s.bin, env), moto: s.moto}, name
 }
 
 // fn is a running function with moto behind it.
 type fn struct {
 	t    *testing.T
-	srv  *runtimeapi.Server
-	p    *runtimeapi.Process
+	f    *rie.Function
 	moto string
 }
 
 // create runs a first-round CreateAuthChallenge for phone: a known user's
 // with phone_number_verified as given, or an unknown number's.
-func (f *fn) create(phone, verified string, unknown bool) (events.CognitoEventUserPoolsCreateAuthChallenge, *runtimeapi.ErrorResponse) {
+func (f *fn) create(phone, verified string, unknown bool) (events.CognitoEventUserPoolsCreateAuthChallenge, *rie.FunctionError) {
 	f.t.Helper()
 	return f.createWith(phone, verified, unknown, nil)
 }
 
 // createWith is create with more user attributes, such as a locale.
-func (f *fn) createWith(phone, verified string, unknown bool, more map[string]string) (events.CognitoEventUserPoolsCreateAuthChallenge, *runtimeapi.ErrorResponse) {
+func (f *fn) createWith(phone, verified string, unknown bool, more map[string]string) (events.CognitoEventUserPoolsCreateAuthChallenge, *rie.FunctionError) {
 	f.t.Helper()
 	ev := events.CognitoEventUserPoolsCreateAuthChallenge{
 		CognitoEventUserPoolsHeader: events.CognitoEventUserPoolsHeader{
@@ -264,7 +262,7 @@ func (f *fn) createWith(phone, verified string, unknown bool, more map[string]st
 }
 
 // verify answers the challenge of create's answer out.
-func (f *fn) verify(phone string, out events.CognitoEventUserPoolsCreateAuthChallenge, answer string) (events.CognitoEventUserPoolsVerifyAuthChallenge, *runtimeapi.ErrorResponse) {
+func (f *fn) verify(phone string, out events.CognitoEventUserPoolsCreateAuthChallenge, answer string) (events.CognitoEventUserPoolsVerifyAuthChallenge, *rie.FunctionError) {
 	f.t.Helper()
 	ev := events.CognitoEventUserPoolsVerifyAuthChallenge{
 		CognitoEventUserPoolsHeader: out.CognitoEventUserPoolsHeader,
@@ -281,7 +279,7 @@ func (f *fn) verify(phone string, out events.CognitoEventUserPoolsCreateAuthChal
 }
 
 // invoke sends ev and decodes the answer into out, or returns the Lambda error.
-func (f *fn) invoke(ev, out any) *runtimeapi.ErrorResponse {
+func (f *fn) invoke(ev, out any) *rie.FunctionError {
 	f.t.Helper()
 	in, err := json.Marshal(ev)
 	if err != nil {
@@ -289,7 +287,7 @@ func (f *fn) invoke(ev, out any) *runtimeapi.ErrorResponse {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	resp, lerr, err := f.srv.Invoke(ctx, in)
+	resp, lerr, err := f.f.Invoke(ctx, in)
 	if err != nil {
 		f.t.Fatalf("invoke: %v", err)
 	}
@@ -358,7 +356,7 @@ func (f *fn) checkTable(t *testing.T, table, phone string) {
 	}
 }
 
-func errMessage(err *runtimeapi.ErrorResponse) string {
+func errMessage(err *rie.FunctionError) string {
 	if err == nil {
 		return "<nil>"
 	}

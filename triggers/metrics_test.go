@@ -7,13 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/phonepass/phonepass/internal/runtimeapi"
+	"github.com/phonepass/phonepass/internal/capture"
 	"github.com/phonepass/phonepass/metrics"
 	"github.com/phonepass/phonepass/triggers"
 )
 
 // metricValues reads the EMF lines written so far: the metrics of each, by name.
-func metricValues(t *testing.T, l *runtimeapi.Output) []map[string]float64 {
+func metricValues(t *testing.T, l *capture.Output) []map[string]float64 {
 	t.Helper()
 	var out []map[string]float64
 	for _, line := range strings.Split(strings.TrimSpace(l.String()), "\n") {
@@ -39,7 +39,7 @@ func metricValues(t *testing.T, l *runtimeapi.Output) []map[string]float64 {
 // they did (a code sent, a wrong and a right answer, a refused send, a failed
 // one) and nothing of the number or the code.
 func TestMetricsOfASignIn(t *testing.T) {
-	buf := &runtimeapi.Output{}
+	buf := &capture.Output{}
 	l := &fakeLimiter{}
 	f := newFixtureWith(t, nil, triggers.WithLimiter(l), triggers.WithMetrics(metrics.New(buf, nil)))
 	s := f.startSignIn(t)

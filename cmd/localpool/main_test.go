@@ -21,20 +21,20 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/phonepass/phonepass/internal/capture"
 	"github.com/phonepass/phonepass/internal/localpool"
-	"github.com/phonepass/phonepass/internal/runtimeapi"
 	"github.com/phonepass/phonepass/internal/testenv"
 )
 
 // startRun runs the command in-process with args and env until the test
 // ends, waits until it answers, and returns its base URL and output.
-func startRun(t *testing.T, env map[string]string, args ...string) (string, *runtimeapi.Output) {
+func startRun(t *testing.T, env map[string]string, args ...string) (string, *capture.Output) {
 	t.Helper()
 	addr := fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(t))
 	args = append([]string{"--in-memory", "--addr", addr, "--web", t.TempDir()}, args...)
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &runtimeapi.Output{}
+	out := &capture.Output{}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, args, lookup, out, out) }()
 	t.Cleanup(func() {
@@ -242,7 +242,7 @@ func TestDocsShowRealOutput(t *testing.T) {
 	addr := fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(t))
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	stdout, stderr := &runtimeapi.Output{}, &runtimeapi.Output{}
+	stdout, stderr := &capture.Output{}, &capture.Output{}
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"--addr", addr, "--data-dir", dir}, func(string) (string, bool) { return "", false }, stdout, stderr)

@@ -361,3 +361,19 @@ func nonNil(s []sessionEntry) []sessionEntry {
 	}
 	return s
 }
+
+// Fresh returns the time-dependent events made at now, by file name: the
+// copies to send instead of the committed ones, whose codes have expired.
+func Fresh(now time.Time) (map[string][]byte, error) {
+	evs, err := Generate(now)
+	if err != nil {
+		return nil, err
+	}
+	fresh := map[string][]byte{}
+	for _, e := range evs {
+		if e.TimeDependent {
+			fresh[e.File] = e.JSON
+		}
+	}
+	return fresh, nil
+}

@@ -272,3 +272,36 @@ func TestReadmeListsEveryEvent(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeTableIsTheAnswers holds the table of events/README.md to
+// Answers, which the tests of the function assert: each row's expected
+// answer is its Answer's Expect, and every event has a row.
+func TestReadmeTableIsTheAnswers(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(eventsDir, "README.md"))
+	if err != nil {
+		t.Fatalf("read events/README.md: %v", err)
+	}
+	rows := map[string]string{}
+	row := regexp.MustCompile("^\\| `([a-z0-9-]+\\.json)` \\| [^|]+ \\| (.+) \\|$")
+	for _, line := range strings.Split(string(readme), "\n") {
+		if m := row.FindStringSubmatch(line); m != nil {
+			rows[m[1]] = m[2]
+		}
+	}
+	for name := range committed(t) {
+		a, ok := sampleevents.Answers[name]
+		switch {
+		case !ok:
+			t.Errorf("Answers has no entry for events/%s", name)
+		case rows[name] == "":
+			t.Errorf("events/README.md's table has no row for %s", name)
+		case rows[name] != a.Expect:
+			t.Errorf("%s: the table says %q, Answers expects %q", name, rows[name], a.Expect)
+		}
+	}
+	for name := range sampleevents.Answers {
+		if _, ok := committed(t)[name]; !ok {
+			t.Errorf("Answers lists %s, which is not in events/", name)
+		}
+	}
+}
