@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """Transform AWS SAM templates into CloudFormation offline, as `sam deploy` does.
 
-Usage: python3 deploy/transform.py TEMPLATE...
+Usage: python deploy/transform.py TEMPLATE...
+       python deploy/transform.py --load TEMPLATE
 
 Prints one JSON array on standard output with an object per template, in
 order: {"template": <the CloudFormation template>, "transforms": [<the
 template's own Transform list, which the output no longer has>]} or
 {"error": "<why the transform failed>"}. It exits 2 on bad usage or a
-missing module, else 0.
+missing module, else 0. With --load it prints the one template as it is,
+read from YAML (short forms such as !Ref in their long form), untransformed:
+for checking a template that `sam build` wrote.
 
-It uses the preinstalled aws-sam-translator with no AWS access: the region
+It uses the aws-sam-translator of the project's virtual environment with no AWS access: the region
 comes from AWS_DEFAULT_REGION (us-east-1 if unset), managed policies resolve
 to nothing, a local CodeUri becomes an s3:// URI first (as `sam package`
 does), and resource Metadata is kept so that BuildMethod can be checked.
@@ -73,10 +76,15 @@ def offline_code_uris(template):
             props["CodeUri"] = OFFLINE_CODE_URI
 
 
+def load(path):
+    """Read a template from YAML, short forms in their long form."""
+    with open(path, encoding="utf-8") as f:
+        return yaml.load(f, Loader=CfnLoader)  # noqa: S506 - SafeLoader subclass
+
+
 def transform_file(path):
     try:
-        with open(path, encoding="utf-8") as f:
-            template = yaml.load(f, Loader=CfnLoader)  # noqa: S506 - SafeLoader subclass
+        template = load(path)
         if not isinstance(template, dict):
             return {"error": f"{path}: not a YAML mapping"}
         transforms = template.get("Transform") or []
@@ -92,7 +100,11 @@ def transform_file(path):
 
 
 def main(argv):
-    if len(argv) < 2:
+    if len(argv) == 3 and argv[1] == "--load":
+        json.dump(load(argv[2]), sys.stdout, default=str)
+        sys.stdout.write("\n")
+        return 0
+    if len(argv) < 2 or argv[1].startswith("--"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
     json.dump([transform_file(p) for p in argv[1:]], sys.stdout, default=str)
