@@ -16,6 +16,14 @@ export const clientId = env('LOCALPOOL_CLIENT_ID');
 export const issuer = `${url}/${poolId}`;
 
 /**
+ * outboxUrl is where the SMS sent are listed: the local pool's outbox, or,
+ * when the triggers run in a Lambda function that prints them
+ * (through-lambda.mjs), PHONEPASS_OUTBOX_URL, which serves what the
+ * function printed in the same form.
+ */
+export const outboxUrl = process.env.PHONEPASS_OUTBOX_URL || `${url}/_local/outbox`;
+
+/**
  * uniquePhone returns a number of the UK's drama range (+44 7700 900000 to
  * 900999, which no subscriber has and the triggers accept) not used before
  * in this process, from a random start, so that runs against a long-lived
@@ -27,10 +35,10 @@ export function uniquePhone() {
   return `+447700900${String(seq).padStart(3, '0')}`;
 }
 
-/** outbox returns the local pool's SMS outbox, oldest first. */
+/** outbox returns the SMS sent, oldest first (see outboxUrl). */
 export async function outbox() {
-  const res = await fetch(`${url}/_local/outbox`);
-  assert.equal(res.status, 200, `GET /_local/outbox: got ${res.status}, want 200`);
+  const res = await fetch(outboxUrl);
+  assert.equal(res.status, 200, `GET ${outboxUrl}: got ${res.status}, want 200`);
   const body = await res.json();
   assert.ok(Array.isArray(body.messages), 'outbox has no messages array');
   return body.messages;
