@@ -69,3 +69,36 @@ func TestDocsNameRealTests(t *testing.T) {
 		t.Errorf("got %d test names in %v, want at least 20", named, docFiles)
 	}
 }
+
+// TestReadmePythonVersions: the versions of the Python tools the README
+// names are the ones scripts/requirements.in pins.
+func TestReadmePythonVersions(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := strings.Join(strings.Fields(string(b)), " ")
+	in, err := os.ReadFile(filepath.Join("scripts", "requirements.in"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]string{ // requirements.in's name -> the README's
+		"aws-sam-cli": "SAM CLI", "aws-sam-translator": "aws-sam-translator", "cfn-lint": "cfn-lint",
+		"moto[server]": "moto", "boto3": "boto3",
+	}
+	pin := regexp.MustCompile(`(?m)^([a-zA-Z0-9_.\[\]-]+)==(\S+)$`)
+	found := 0
+	for _, m := range pin.FindAllStringSubmatch(string(in), -1) {
+		name, ok := names[m[1]]
+		if !ok {
+			continue
+		}
+		found++
+		if !strings.Contains(readme, name+" "+m[2]) {
+			t.Errorf("README.md does not say %s %s, which scripts/requirements.in pins", name, m[2])
+		}
+	}
+	if found != len(names) {
+		t.Errorf("found %d of the %d tools in scripts/requirements.in", found, len(names))
+	}
+}
