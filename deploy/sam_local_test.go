@@ -48,61 +48,75 @@ func TestSAMLocalInvoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	scratch := t.TempDir()
-	for _, file := range files {
-		name := filepath.Base(file)
-		t.Run(name, func(t *testing.T) {
-			want, ok := sampleevents.Answers[name]
-			if !ok {
-				t.Fatalf("no expected answer for events/%s in sampleevents.Answers", name)
-			}
-			path, err := filepath.Abs(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if b, ok := fresh[name]; ok { // made just now: its code is still valid
-				path = filepath.Join(scratch, name)
-				if err := os.WriteFile(path, b, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			payload, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			run := sam.run(dir, 3*time.Minute, "local", "invoke", functionID, "--event", path, "--skip-pull-image")
-			if run.err != nil {
-				t.Fatalf("sam local invoke: %v\nstdout: %s\nstderr: %s", run.err, run.stdout, run.stderr)
-			}
-			checkNoPull(t, run.stderr)
-			resp := []byte(strings.TrimSpace(run.stdout))
-			var fe struct{ ErrorMessage, ErrorType string }
-			if err := json.Unmarshal(resp, &fe); err == nil && fe.ErrorType != "" {
-				resp = nil
-			}
-			var codes []string
-			for _, sms := range sampleevents.SentSMS(run.stderr) {
-				if sms.Phone != sampleevents.Phone {
-					t.Errorf("SMS went to %s, want %s", sms.Phone, sampleevents.Phone)
-				}
-				codes = append(codes, sms.Code)
-			}
-			if sampleevents.DryRunSMS.MatchString(run.stdout) {
-				t.Errorf("the dry-run SMS is on standard output, want it on standard error only: %s", run.stdout)
-			}
-			for _, p := range want.Problems(payload, resp, fe.ErrorMessage, fe.ErrorType, codes) {
-				t.Error(p)
-			}
-			logs := sampleevents.JSONLines(run.stderr)
-			for _, p := range sampleevents.LeakProblems(logs, codes) {
-				t.Error(p)
-			}
-			if !strings.Contains(strings.Join(logs, "\n"), `"outcome":"`+want.Outcome+`"`) {
-				t.Errorf("no log line with outcome %q in:\n%s", want.Outcome, run.stderr)
-			}
-		})
-	}
+	// Two at a time (go test's -parallel is the number of processors): each
+	// in its own container, as concurrent invocations are in Lambda. The
+	// group ends before the image is checked.
+	t.Run("events", func(t *testing.T) {
+		for _, file := range files {
+			name := filepath.Base(file)
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				invokeEvent(t, sam, dir, scratch, file, fresh[name])
+			})
+		}
+	})
 	if got := testenv.ImageID(t, testenv.LambdaBaseImage); got != base {
 		t.Errorf("%s changed from %s to %s: something pulled or rebuilt it", testenv.LambdaBaseImage, base, got)
+	}
+}
+
+// invokeEvent runs `sam local invoke` with the event file (or, for a
+// time-dependent one, fresh, its copy made now) and checks what it did.
+func invokeEvent(t *testing.T, sam *samCLI, dir, scratch, file string, fresh []byte) {
+	t.Helper()
+	name := filepath.Base(file)
+	want, ok := sampleevents.Answers[name]
+	if !ok {
+		t.Fatalf("no expected answer for events/%s in sampleevents.Answers", name)
+	}
+	path, err := filepath.Abs(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fresh != nil { // made just now: its code is still valid
+		path = filepath.Join(scratch, name)
+		if err := os.WriteFile(path, fresh, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	payload, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := sam.run(dir, 3*time.Minute, "local", "invoke", functionID, "--event", path, "--skip-pull-image")
+	if run.err != nil {
+		t.Fatalf("sam local invoke: %v\nstdout: %s\nstderr: %s", run.err, run.stdout, run.stderr)
+	}
+	checkNoPull(t, run.stderr)
+	resp := []byte(strings.TrimSpace(run.stdout))
+	var fe struct{ ErrorMessage, ErrorType string }
+	if err := json.Unmarshal(resp, &fe); err == nil && fe.ErrorType != "" {
+		resp = nil
+	}
+	var codes []string
+	for _, sms := range sampleevents.SentSMS(run.stderr) {
+		if sms.Phone != sampleevents.Phone {
+			t.Errorf("SMS went to %s, want %s", sms.Phone, sampleevents.Phone)
+		}
+		codes = append(codes, sms.Code)
+	}
+	if sampleevents.DryRunSMS.MatchString(run.stdout) {
+		t.Errorf("the dry-run SMS is on standard output, want it on standard error only: %s", run.stdout)
+	}
+	for _, p := range want.Problems(payload, resp, fe.ErrorMessage, fe.ErrorType, codes) {
+		t.Error(p)
+	}
+	logs := sampleevents.JSONLines(run.stderr)
+	for _, p := range sampleevents.LeakProblems(logs, codes) {
+		t.Error(p)
+	}
+	if !strings.Contains(strings.Join(logs, "\n"), `"outcome":"`+want.Outcome+`"`) {
+		t.Errorf("no log line with outcome %q in:\n%s", want.Outcome, run.stderr)
 	}
 }
 
