@@ -96,8 +96,9 @@ func (s *Server) checkAdminAuth(r *http.Request, body []byte) *APIError {
 		return apiErr(TypeInvalidSignature, "Credential should be scoped to correct service: '%s'.", sigV4Service)
 	case region != s.region:
 		return apiErr(TypeInvalidSignature, "Credential should be scoped to a valid region, not '%s'; this pool is in '%s'.", truncate(region, 32), s.region)
-	case !containsHeader(signed, "host"):
-		return apiErr(TypeIncompleteSignature, "SignedHeaders must include host")
+	}
+	if h := missingSignedHeader(r, signed); h != "" {
+		return apiErr(TypeIncompleteSignature, "SignedHeaders must include %s", h)
 	}
 	creds := s.opts.AdminCredentials
 	if creds == nil {
@@ -112,6 +113,25 @@ func (s *Server) checkAdminAuth(r *http.Request, body []byte) *APIError {
 		return apiErr(TypeInvalidSignature, msgSignatureDoesNotMatch)
 	}
 	return nil
+}
+
+// mustSign are the headers a signature must cover, as every AWS SDK signs
+// them: without x-amz-target, one captured signed call could be replayed
+// as another action; without x-amz-date, at another time.
+var mustSign = []string{"host", "x-amz-date", "x-amz-target"}
+
+// missingSignedHeader returns the first header of mustSign, or
+// content-type when r has one, that the signed list leaves out; "" if none.
+func missingSignedHeader(r *http.Request, signed string) string {
+	for _, h := range mustSign {
+		if !containsHeader(signed, h) {
+			return h
+		}
+	}
+	if r.Header.Get("Content-Type") != "" && !containsHeader(signed, "content-type") {
+		return "content-type"
+	}
+	return ""
 }
 
 func containsHeader(signed, name string) bool {

@@ -462,3 +462,66 @@ func TestOldSignaturesRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestSignatureMustCoverTheAction signs AdminGetUser by hand, correctly,
+// but over fewer headers than the SDKs sign (SignedHeaders=host;x-amz-date),
+// then replays it unchanged but for X-Amz-Target as AdminDisableUser,
+// AdminUserGlobalSignOut and AdminDeleteUser, whose bodies are the same:
+// each is refused, and so is each signature that leaves out one of host,
+// x-amz-date, x-amz-target and content-type. The user is still there.
+func TestSignatureMustCoverTheAction(t *testing.T) {
+	creds := AdminCredentials{AccessKeyID: "AKIDLOCALTEST", SecretAccessKey: "local-secret"}
+	p := startPool(t, poolSetup{creds: &creds})
+	const phone = "+447700900231"
+	p.signUp(t, phone)
+	body := `{"UserPoolId":"` + DefaultPoolID + `","Username":"` + phone + `"}`
+	for _, tt := range []struct {
+		name, signed, replayAs, missing string
+	}{
+		{"replayed as AdminDisableUser", "host;x-amz-date", "AdminDisableUser", "x-amz-target"},
+		{"replayed as AdminUserGlobalSignOut", "host;x-amz-date", "AdminUserGlobalSignOut", "x-amz-target"},
+		{"replayed as AdminDeleteUser", "host;x-amz-date", "AdminDeleteUser", "x-amz-target"},
+		{"without host", "content-type;x-amz-date;x-amz-target", "", "host"},
+		{"without x-amz-date", "content-type;host;x-amz-target", "", "x-amz-date"},
+		{"without x-amz-target", "content-type;host;x-amz-date", "", "x-amz-target"},
+		{"without content-type", "host;x-amz-date;x-amz-target", "", "content-type"},
+		{"all four", "content-type;host;x-amz-date;x-amz-target", "", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodPost, p.url+"/", strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", contentType)
+			req.Header.Set("X-Amz-Target", targetPrefix+"AdminGetUser")
+			amzDate := time.Now().UTC().Format(amzDateLayout)
+			req.Header.Set("X-Amz-Date", amzDate)
+			req.Host = req.URL.Host
+			scope := amzDate[:8] + "/us-east-1/cognito-idp/aws4_request"
+			sig := sigV4Signature(creds.SecretAccessKey, amzDate, scope, canonicalRequest(req, tt.signed, []byte(body)))
+			req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+creds.AccessKeyID+"/"+scope+", SignedHeaders="+tt.signed+", Signature="+sig)
+			if tt.replayAs != "" { // in flight: another action, the same body and signature
+				req.Header.Set("X-Amz-Target", targetPrefix+tt.replayAs)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			msg, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if tt.missing == "" {
+				if resp.StatusCode != 200 {
+					t.Errorf("signed over all four: got %d %s, want 200", resp.StatusCode, msg)
+				}
+				return
+			}
+			if got := resp.Header.Get("X-Amzn-Errortype"); resp.StatusCode != 400 || got != TypeIncompleteSignature || !strings.Contains(string(msg), tt.missing) {
+				t.Errorf("got %d %q %s, want 400 %s naming %s", resp.StatusCode, got, msg, TypeIncompleteSignature, tt.missing)
+			}
+		})
+	}
+	u, err := p.srv.store.FindUser(phone)
+	if err != nil || !u.Enabled {
+		t.Fatalf("after the replays: got %+v, %v, want the user there and enabled", u, err)
+	}
+}
