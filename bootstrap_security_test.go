@@ -136,6 +136,28 @@ func TestBootstrapAttacks(t *testing.T) {
 		}
 	})
 
+	// A client may sign in with the UUID-form USERNAME an earlier challenge
+	// gave it; for an unknown user Cognito passes that name on as it is.
+	t.Run("hidden mode: an unknown UUID-form name gets a challenge, not a number error", func(t *testing.T) {
+		f, _ := deployed(t, config.EnvHideUnknownUsers+"=true")
+		const name = "5a0d3c2b-1e4f-4a6b-9c8d-7e6f5a4b3c2d"
+		out, err := f.create(name, "true", true)
+		if err != nil {
+			t.Fatalf("got %v, want a challenge as a known user's UUID name gets", err)
+		}
+		known, kerr := f.create("+447400123206", "true", false)
+		if kerr != nil {
+			t.Fatal(kerr)
+		}
+		got, want := out.Response.PublicChallengeParameters, known.Response.PublicChallengeParameters
+		if !slices.Equal(slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want))) || len(got[triggers.ParamPhone]) != len(want[triggers.ParamPhone]) {
+			t.Errorf("public parameters: got %v, want the form of %v", got, want)
+		}
+		if len(f.sms(name)) != 0 || len(f.sms("+447400123206")) != 1 {
+			t.Errorf("got %d SMS to the name and %d to the known number, want 0 and 1", len(f.sms(name)), len(f.sms("+447400123206")))
+		}
+	})
+
 	t.Run("numbers that cannot take a text get no SMS", func(t *testing.T) {
 		f, _ := deployed(t)
 		for _, c := range []struct{ name, phone, want string }{

@@ -2,6 +2,9 @@ package triggers
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strconv"
@@ -44,22 +47,39 @@ func generateCode(digits int) (string, error) { return otp.Generate(digits) }
 // unknown number, an unverified or re-pointed one) is answered exactly like
 // an unknown number, so the answers do not tell the two apart.
 type recipient struct {
-	phone    string
+	phone    string // the number, or for an unknown name that is none, the name
+	masked   string // the number as the challenge shows it
 	locale   string
 	eligible bool
+	notPhone bool    // an unknown name that is no phone number: no number checks
 	why      Outcome // the log outcome when not eligible
 }
 
 // recipientOf reads the recipient of a Define, Create or Verify event: for
-// an unknown user, the number typed (the event's userName).
-func recipientOf(userName string, attrs map[string]string, notFound bool) recipient {
+// an unknown user, the name typed (the event's userName), which a client may
+// have taken from an earlier challenge's USERNAME (a user's UUID-form name)
+// rather than a number; such a name shows a stand-in masked number, stable
+// for the name, of the form a real one has.
+func (h *Handler) recipientOf(userName string, attrs map[string]string, notFound bool) recipient {
 	switch {
+	case notFound && !phone.Valid(userName):
+		return recipient{phone: userName, masked: h.standInMask(userName), notPhone: true, why: OutcomeUnknownUser}
 	case notFound:
-		return recipient{phone: userName, why: OutcomeUnknownUser}
+		return recipient{phone: userName, masked: phone.Mask(userName), why: OutcomeUnknownUser}
 	case attrs[attrPhoneVerified] != "true":
-		return recipient{phone: attrs[attrPhone], why: OutcomeUnverifiedPhone}
+		return recipient{phone: attrs[attrPhone], masked: phone.Mask(attrs[attrPhone]), why: OutcomeUnverifiedPhone}
 	}
-	return recipient{phone: attrs[attrPhone], locale: attrs[attrLocale], eligible: true}
+	return recipient{phone: attrs[attrPhone], masked: phone.Mask(attrs[attrPhone]), locale: attrs[attrLocale], eligible: true}
+}
+
+// standInMask returns a masked number for a name that is none: "+", eight
+// stars and four digits drawn from a keyed hash of the name, as
+// "+********0123" masks a 12-digit number.
+func (h *Handler) standInMask(name string) string {
+	m := hmac.New(sha256.New, h.maskKey)
+	m.Write([]byte(name))
+	n := binary.BigEndian.Uint32(m.Sum(nil)) % 10000
+	return fmt.Sprintf("+********%04d", n)
 }
 
 // preSignUp confirms users who sign up or are created with a valid phone
@@ -96,7 +116,7 @@ func (h *Handler) preSignUp(_ context.Context, ev *preSignUpEvent, out *outcome)
 // can never succeed.
 func (h *Handler) defineAuthChallenge(_ context.Context, ev *defineEvent, out *outcome) error {
 	out.pool = ev.UserPoolID
-	to := recipientOf(ev.UserName, ev.Request.UserAttributes, ev.Request.UserNotFound)
+	to := h.recipientOf(ev.UserName, ev.Request.UserAttributes, ev.Request.UserNotFound)
 	out.phone = to.phone
 	ev.Response = events.CognitoEventUserPoolsDefineAuthChallengeResponse{}
 	fail := func(result Outcome, detail error) error {
@@ -137,7 +157,7 @@ func (h *Handler) defineAuthChallenge(_ context.Context, ev *defineEvent, out *o
 func (h *Handler) createAuthChallenge(ctx context.Context, ev *createEvent, out *outcome) error {
 	out.pool = ev.UserPoolID
 	req := &ev.Request
-	to := recipientOf(ev.UserName, req.UserAttributes, req.UserNotFound)
+	to := h.recipientOf(ev.UserName, req.UserAttributes, req.UserNotFound)
 	out.phone = to.phone
 	ev.Response = events.CognitoEventUserPoolsCreateAuthChallengeResponse{
 		PublicChallengeParameters:  map[string]string{},
@@ -173,7 +193,7 @@ func (h *Handler) createAuthChallenge(ctx context.Context, ev *createEvent, out 
 	}
 
 	public := ev.Response.PublicChallengeParameters
-	public[ParamPhone] = phone.Mask(to.phone)
+	public[ParamPhone] = to.masked
 	public[ParamCodeLength] = strconv.Itoa(h.cfg.CodeDigits)
 	public[ParamAttemptsLeft] = strconv.Itoa(max(h.cfg.MaxAttempts-wrong, 0))
 	wait, ok := h.cfg.resendWait(r, now)
@@ -194,8 +214,10 @@ func (h *Handler) sendNew(ctx context.Context, userName string, to recipient, no
 	if to.phone == "" {
 		return round{}, errNoPhone
 	}
-	if err := h.cfg.checkPhone(to.phone); err != nil {
-		return round{}, err
+	if !to.notPhone {
+		if err := h.cfg.checkPhone(to.phone); err != nil {
+			return round{}, err
+		}
 	}
 	if err := h.takeSend(ctx, to.phone, now, out); err != nil {
 		return round{}, err
@@ -238,7 +260,7 @@ func (h *Handler) sendNew(ctx context.Context, userName string, to recipient, no
 // count. An answer that asks for a resend is not checked, and not counted.
 func (h *Handler) verifyAuthChallenge(ctx context.Context, ev *verifyEvent, out *outcome) error {
 	out.pool = ev.UserPoolID
-	to := recipientOf(ev.UserName, ev.Request.UserAttributes, ev.Request.UserNotFound)
+	to := h.recipientOf(ev.UserName, ev.Request.UserAttributes, ev.Request.UserNotFound)
 	out.phone = to.phone
 	ev.Response = events.CognitoEventUserPoolsVerifyAuthChallengeResponse{}
 	answer, isString := ev.Request.ChallengeAnswer.(string)

@@ -68,6 +68,7 @@ type Handler struct {
 	sendTimes sendTimes
 	pause     func(ctx context.Context, d time.Duration)
 	metrics   MetricsWriter
+	maskKey   []byte // keys standInMask
 }
 
 // Option changes a Handler made by New.
@@ -108,7 +109,8 @@ func New(cfg Config, sender Sender, log *zap.Logger, opts ...Option) (*Handler, 
 	if log == nil {
 		log = zap.NewNop()
 	}
-	h := &Handler{cfg: cfg, sender: sender, log: log, now: time.Now, random: generateCode, pause: pause}
+	h := &Handler{cfg: cfg, sender: sender, log: log, now: time.Now, random: generateCode, pause: pause,
+		maskKey: cfg.Keys.Derive("hidden-mask")}
 	for _, o := range opts {
 		o(h)
 	}

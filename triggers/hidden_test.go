@@ -106,6 +106,37 @@ func TestHiddenModeLooksTheSame(t *testing.T) {
 			t.Errorf("got private %v / metadata %q, want the form of %v / %q", u.private, u.session[0].ChallengeMetadata, k.private, k.session[0].ChallengeMetadata)
 		}
 	})
+	// A client may sign in again with the USERNAME an earlier challenge
+	// gave it: a real user's is its UUID-form name, so an unknown name of
+	// that form must look the same, not fail the number checks.
+	t.Run("a name that is no number", func(t *testing.T) {
+		f := newLimited(t)
+		const name = "0b5c7e1a-6a43-4e0f-9d2a-2f1c1b7d9e11"
+		k, u := signIn(f, known), f.startUnknown(t, name)
+		mustStart(t, k)
+		if _, err := u.start(); err != nil {
+			t.Fatalf("an unknown UUID-form name: got %v, want a challenge as for a known user", err)
+		}
+		kf, uf := form(k.public), form(u.public)
+		kf[triggers.ParamPhone], uf[triggers.ParamPhone] = "", ""
+		if !maps.Equal(kf, uf) || len(u.public[triggers.ParamPhone]) != len(k.public[triggers.ParamPhone]) ||
+			u.public[triggers.ParamPhone][:9] != k.public[triggers.ParamPhone][:9] {
+			t.Errorf("got %v for an unknown name, want the form of %v", u.public, k.public)
+		}
+		again := f.startUnknown(t, name)
+		mustStart(t, again)
+		if again.public[triggers.ParamPhone] != u.public[triggers.ParamPhone] {
+			t.Errorf("masked number: got %q then %q, want the same for the same name", u.public[triggers.ParamPhone], again.public[triggers.ParamPhone])
+		}
+		if f.out.count() != 1 {
+			t.Errorf("got %d SMS, want the known user's only", f.out.count())
+		}
+		for _, a := range []string{"000000", "123456", "999999"} {
+			if res, _ := u.answer(a, nil); res == resTokens {
+				t.Fatalf("an unknown name signed in")
+			}
+		}
+	})
 	t.Run("send limit refuses both at the sixth sign-in", func(t *testing.T) {
 		for _, phone := range []string{known, unknown} {
 			f := newLimited(t)

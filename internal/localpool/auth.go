@@ -114,7 +114,9 @@ func (s *Server) startCustomAuth(ctx context.Context, in initiateAuthInput) (any
 	u, err := s.store.FindUser(name)
 	switch {
 	case errors.Is(err, errNotFound):
-		sess.username, sess.notFound = name, true
+		// A USERNAME this pool gave a number without an account stands for
+		// that number, as a real user's stands for the user.
+		sess.username, sess.notFound = s.unknownNumber(name), true
 	case err != nil:
 		return nil, err
 	case !u.Enabled:

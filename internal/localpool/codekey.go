@@ -1,9 +1,7 @@
 package localpool
 
 import (
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -62,15 +60,4 @@ func randomKey() (string, error) {
 		return "", fmt.Errorf("code key: %w", err)
 	}
 	return hex.EncodeToString(b), nil
-}
-
-// unknownUsername is the USERNAME challenge parameter of a number with no
-// account: a UUID of version 4's form, as a real user's username is, and
-// the same for the same number each time (as a real user's is), keyed so
-// that nobody can tell it from a real one.
-func (s *Server) unknownUsername(name string) string {
-	m := hmac.New(sha256.New, s.usernameKey)
-	m.Write([]byte("localpool-username\x00"))
-	m.Write([]byte(name))
-	return formatUUID(m.Sum(nil)[:16])
 }

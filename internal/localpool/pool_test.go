@@ -566,3 +566,52 @@ func TestAdminCalls(t *testing.T) {
 	_, err = p.client.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String("us-east-1_other"), Username: aws.String("+447700900160")})
 	wantAPIError(t, err, TypeResourceNotFound, "User pool us-east-1_other does not exist.")
 }
+
+// TestSignInAgainWithTheUsername: in hidden mode a client signs in with a
+// number, then again with the USERNAME the challenge gave it. A known
+// number's is its username, an unknown number's the pool's stand-in: both
+// get a challenge, with the same masked number as the first time, and the
+// unknown one no SMS (it told them apart in two requests before).
+func TestSignInAgainWithTheUsername(t *testing.T) {
+	p := startPool(t, poolSetup{env: map[string]string{config.EnvHideUnknownUsers: "true"}})
+	const known, unknown = "+447700900232", "+447700900998"
+	p.signUp(t, known)
+	ctx := context.Background()
+	initiate := func(name string) (*cip.InitiateAuthOutput, error) {
+		return p.client.InitiateAuth(ctx, &cip.InitiateAuthInput{
+			AuthFlow: types.AuthFlowTypeCustomAuth, ClientId: aws.String(DefaultClientID),
+			AuthParameters: map[string]string{"USERNAME": name},
+		})
+	}
+	for _, number := range []string{known, unknown} {
+		t.Run(number, func(t *testing.T) {
+			first, err := initiate(number)
+			if err != nil {
+				t.Fatalf("sign in with the number: %v", err)
+			}
+			name := first.ChallengeParameters["USERNAME"]
+			again, err := initiate(name)
+			if err != nil {
+				t.Fatalf("sign in with USERNAME %s: got %v, want a challenge", name, err)
+			}
+			if got, want := again.ChallengeParameters["phone"], first.ChallengeParameters["phone"]; got != want {
+				t.Errorf("masked number: got %q, want %q as the first time", got, want)
+			}
+			if again.ChallengeParameters["USERNAME"] != name {
+				t.Errorf("USERNAME: got %q, want %q again", again.ChallengeParameters["USERNAME"], name)
+			}
+		})
+	}
+	sent := map[string]int{}
+	for _, m := range p.outbox.Messages() {
+		sent[m.Phone]++
+	}
+	if sent[known] != 2 || sent[unknown] != 0 {
+		t.Errorf("SMS: got %v, want 2 to the known number and none to the unknown one", sent)
+	}
+	// A UUID this pool never gave reaches the triggers as it is: a
+	// challenge, not an error.
+	if _, err := initiate("3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c"); err != nil {
+		t.Errorf("a UUID never given: got %v, want a challenge", err)
+	}
+}

@@ -80,6 +80,7 @@ type Server struct {
 	started time.Time
 
 	usernameKey []byte
+	unknown     unknownNames
 
 	sessions *sessionStore
 }
