@@ -222,6 +222,7 @@ func (h *Handler) sendNew(ctx context.Context, userName string, to recipient, no
 	if err := h.takeSend(ctx, to.phone, now, out); err != nil {
 		return round{}, err
 	}
+	started := time.Now()
 	if !to.eligible {
 		h.pause(ctx, h.sendTimes.draw())
 		d, err := otp.NeverDigest(h.cfg.CodeDigits, now)
@@ -246,7 +247,14 @@ func (h *Handler) sendNew(ctx context.Context, userName string, to recipient, no
 		out.result, out.detail = OutcomeSendFailed, err
 		return round{}, errSendFailed
 	}
-	h.sendTimes.record(out.sendLatency)
+	if h.cfg.HideUnknownUsers {
+		// Up to the floor that an unknown number's pause never goes under.
+		took := time.Since(started)
+		if took < hiddenFloor {
+			h.pause(ctx, hiddenFloor-took)
+		}
+		h.sendTimes.record(took)
+	}
 	out.result = OutcomeSent
 	if resends > 0 {
 		out.result = OutcomeResent

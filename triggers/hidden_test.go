@@ -186,7 +186,7 @@ func errString(err error) string {
 // slowSender takes d to send, as SNS takes its time.
 type slowSender struct{ d time.Duration }
 
-func (s slowSender) SendCode(ctx context.Context, _, _, _ string) (int, error) {
+func (s *slowSender) SendCode(ctx context.Context, _, _, _ string) (int, error) {
 	select {
 	case <-time.After(s.d):
 		return 1, nil
@@ -195,43 +195,75 @@ func (s slowSender) SendCode(ctx context.Context, _, _, _ string) (int, error) {
 	}
 }
 
-// TestHiddenModeTakesAsLong: the challenge of a number with no account
-// pauses for as long as a recent real send took (the answer time told the
-// two apart by a factor of 5,000 before).
+// TestHiddenModeTakesAsLong: with HideUnknownUsers, the challenge of a
+// number with no account takes as long as a real send: at least the floor
+// (200 ms), which a fast real send is padded to, so that even a new
+// instance that has timed no send yet answers both alike, and after slower
+// real sends as long as one of them. The pauses are recorded, not slept:
+// a challenge's time is its own time plus the pauses it asked for.
 func TestHiddenModeTakesAsLong(t *testing.T) {
 	var mu sync.Mutex
-	var pauses []time.Duration
+	var paused time.Duration
 	record := func(_ context.Context, d time.Duration) {
 		mu.Lock()
-		pauses = append(pauses, d)
+		paused += d
 		mu.Unlock()
 	}
+	const floor = 200 * time.Millisecond
 	cfg := testConfig()
 	cfg.HideUnknownUsers = true
-	const send = 25 * time.Millisecond
-	h, err := triggers.New(cfg, slowSender{send}, nil, triggers.WithPause(record))
+	sender := &slowSender{d: 25 * time.Millisecond}
+	h, err := triggers.New(cfg, sender, nil, triggers.WithPause(record))
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{h: h, clock: newClock(), out: &outbox{}}
+	took := func(s *signIn) time.Duration {
+		mu.Lock()
+		paused = 0
+		mu.Unlock()
+		start := time.Now()
+		mustStart(t, s)
+		mu.Lock()
+		defer mu.Unlock()
+		return time.Since(start) + paused
+	}
+	near := func(got, want time.Duration) bool { return got >= want && got < want+100*time.Millisecond }
 
-	mustStart(t, f.startUnknown(t, "+447700900466"))
-	if len(pauses) != 1 || pauses[0] < 60*time.Millisecond || pauses[0] >= 180*time.Millisecond {
-		t.Fatalf("before any send: got pauses %v, want one of 60ms to 180ms (the default)", pauses)
+	// A new instance: no send timed yet.
+	if d := took(f.startUnknown(t, "+447700900466")); !near(d, floor) {
+		t.Errorf("unknown number, before any send: took %s, want the floor %s", d, floor)
 	}
 	for i := 0; i < 3; i++ {
-		mustStart(t, f.startSignIn(t))
-	}
-	for i := 0; i < 5; i++ {
-		mustStart(t, f.startUnknown(t, "+447700900466"))
-	}
-	for _, p := range pauses[1:] {
-		if p < send || p > send+time.Second {
-			t.Errorf("after real sends of %s: got a pause of %s, want one of the sends' durations", send, p)
+		if d := took(f.startSignIn(t)); !near(d, floor) {
+			t.Errorf("known number, a 25ms send: took %s, want it padded to %s", d, floor)
 		}
 	}
-	if len(pauses) != 6 {
-		t.Errorf("got %d pauses, want one for each of the 6 unknown challenges and none for known ones", len(pauses))
+	if d := took(f.startUnknown(t, "+447700900466")); !near(d, floor) {
+		t.Errorf("unknown number after fast sends: took %s, want %s", d, floor)
+	}
+	// Slower real sends: the unknown number's pause follows them.
+	sender.d = 300 * time.Millisecond
+	f2h, err := triggers.New(cfg, sender, nil, triggers.WithPause(record))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f2 := &fixture{h: f2h, clock: newClock(), out: &outbox{}}
+	for i := 0; i < 3; i++ {
+		if d := took(f2.startSignIn(t)); !near(d, sender.d) {
+			t.Errorf("known number, a 300ms send: took %s, want about 300ms", d)
+		}
+	}
+	if d := took(f2.startUnknown(t, "+447700900466")); !near(d, sender.d) {
+		t.Errorf("unknown number after 300ms sends: took %s, want about 300ms", d)
+	}
+	// Without hidden mode nothing is padded.
+	plain, err := triggers.New(testConfig(), &slowSender{d: 25 * time.Millisecond}, nil, triggers.WithPause(record))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := took((&fixture{h: plain, clock: newClock(), out: &outbox{}}).startSignIn(t)); d >= floor {
+		t.Errorf("without hidden mode: took %s, want the send's own time", d)
 	}
 }
 
