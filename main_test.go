@@ -17,7 +17,7 @@ import (
 )
 
 // testCodeKey is the code key of the tests that run setup.
-const testCodeKey = "main-test-key-0123456789abcdefghijklmnopq"
+const testCodeKey = "KJyjAARR7aC8irNUkarrS8PWKiERxugoqGTklqjI" // random, as a real key is
 
 // deployedOnMoto sets the environment of a deployed function whose SNS and
 // DynamoDB are the moto server at moto, with its key and a fresh table.

@@ -339,12 +339,18 @@ func (r *reader) keys(dryRun bool, localKey string) otp.Keys {
 		return otp.Keys{}
 	}
 	k, err := otp.NewKeys(current, "")
+	if err == nil && current != otp.DevelopmentKey && current != localKey {
+		err = otp.CheckKeyStrength(current)
+	}
 	if err != nil {
 		r.check(EnvCodeKey, err)
 		return otp.Keys{}
 	}
 	if previous != "" {
 		k, err = otp.NewKeys(current, previous)
+		if err == nil {
+			err = otp.CheckKeyStrength(previous)
+		}
 		r.check(EnvCodeKeyPrevious, err)
 	}
 	return k

@@ -27,7 +27,7 @@ func env(kv map[string]string) func(string) (string, bool) {
 // deployed is the least a deployed function needs: its key and its table.
 var deployed = map[string]string{EnvCodeKey: testKey, EnvRateLimitTable: "phonepass-limits"}
 
-const testKey = "config-test-key-0123456789abcdefghijklm"
+const testKey = "KyTqbSLtVVrtZ43pCZQBNRpexH3IFaLbRzXy1rPK" // random, as a real key is
 
 // with returns deployed plus kv.
 func with(kv map[string]string) map[string]string {
@@ -97,7 +97,10 @@ func TestLoadKeyAndTable(t *testing.T) {
 		{"deployed with the development key", with(map[string]string{EnvCodeKey: otp.DevelopmentKey}), "", EnvCodeKey + ": is the published development key"},
 		{"deployed with a short key", with(map[string]string{EnvCodeKey: "0123456789"}), "", EnvCodeKey + ": key must be 32 to 128 characters"},
 		{"deployed without table", map[string]string{EnvCodeKey: testKey}, "", EnvRateLimitTable + ": is required"},
-		{"rotation", with(map[string]string{EnvCodeKeyPrevious: "config-test-key-old-0123456789abcdefghij"}), "", ""},
+		{"rotation", with(map[string]string{EnvCodeKeyPrevious: "Rk4wPz9TQbmN2vXc7LhY3sJd8GfA6eKu"}), "", ""},
+		{"deployed with 32 times a", with(map[string]string{EnvCodeKey: strings.Repeat("a", 32)}), "", EnvCodeKey + ": looks guessable: about 10 bits"},
+		{"deployed with password four times", with(map[string]string{EnvCodeKey: strings.Repeat("password", 4)}), "", EnvCodeKey + ": looks guessable"},
+		{"rotation from a guessable key", with(map[string]string{EnvCodeKeyPrevious: "changeme-changeme-changeme-changeme"}), "", EnvCodeKeyPrevious + ": looks guessable"},
 		{"rotation to the same key", with(map[string]string{EnvCodeKeyPrevious: testKey}), "", EnvCodeKeyPrevious + ": previous key is the same"},
 		{"dry run", map[string]string{EnvSAMLocal: "true"}, "", ""},
 		{"dry run under sam local, which cannot resolve the secret", map[string]string{EnvSAMLocal: "true",

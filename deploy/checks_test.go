@@ -927,7 +927,7 @@ var samples = map[string][]sample{
 // CodeKeySecret generates it (64 letters and digits) and a table name as
 // CloudFormation makes it up.
 var (
-	deployedKey   = strings.Repeat("Ab3", 21) + "x"
+	deployedKey   = "j3zaVnDKjq56LtRT3wNTnWuRbs6Y2YK8enm6cmBmuRVqBTZJZJRRbus84XvFsAuS" // 64 random letters and digits, as the template makes
 	deployedTable = "phonepass-" + rateLimitTableID + "-1ABCDEFGHIJ2K"
 )
 

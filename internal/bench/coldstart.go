@@ -44,7 +44,7 @@ func LambdaEnv() []string {
 		"PHONEPASS_RATE_LIMIT_TABLE=phonepass-sends",
 		// As the template hands it over from Secrets Manager: 64 characters
 		// in the environment, nothing to call at the cold start.
-		"PHONEPASS_CODE_KEY=BenchKey0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRST",
+		"PHONEPASS_CODE_KEY=uRVqBTZJZJRRbus84XvFsAuSc4zId3DUCTRep4f2j3zaVnDKjq56LtRT3wNTnWuR",
 	}
 }
 
