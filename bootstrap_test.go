@@ -352,7 +352,8 @@ func testBadConfig(t *testing.T, bin string) {
 		{"deployed without a code key", []string{config.EnvRateLimitTable + "=t-1"}, config.EnvCodeKey},
 		{"deployed with the development key", []string{config.EnvRateLimitTable + "=t-1", config.EnvCodeKey + "=" + otp.DevelopmentKey}, config.EnvCodeKey},
 		{"deployed without the limits table", []string{config.EnvCodeKey + "=" + testCodeKey}, config.EnvRateLimitTable},
-		{"guessable code", []string{"AWS_SAM_LOCAL=true", config.EnvCodeLength + "=4"}, config.EnvGuessLockAfter},
+		{"guessable within a year", []string{"AWS_SAM_LOCAL=true", config.EnvCodeLength + "=5"}, config.EnvGuessDailyLimit},
+		{"guessable within a run", []string{"AWS_SAM_LOCAL=true", config.EnvCodeLength + "=4", config.EnvGuessDailyLimit + "=1"}, config.EnvGuessLockAfter},
 	}
 	payload, err := os.ReadFile(filepath.Join("events", "define-start.json"))
 	if err != nil {

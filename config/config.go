@@ -95,6 +95,11 @@ const (
 	// 800-63B's ceiling), default 100, and at most a thousandth of the
 	// number of possible codes.
 	EnvGuessLockAfter = "PHONEPASS_GUESS_LOCK_AFTER"
+	// EnvGuessDailyLimit is the most wrong answers counted for one phone
+	// number in any 24 hours, which right answers do not reset: 1 to 100,
+	// default 24, and at most what keeps the chance of a guessed code under
+	// MaxYearlyGuessPercent a year.
+	EnvGuessDailyLimit = "PHONEPASS_GUESS_DAILY_LIMIT"
 	// EnvRangeDigits is the number of last digits dropped from a phone number
 	// to give the range the range guard counts: 1 to 6, default 3.
 	EnvRangeDigits = "PHONEPASS_RANGE_DIGITS"
@@ -135,7 +140,7 @@ var Names = []string{
 	EnvWebOTPDomain, EnvAndroidAppHash, EnvSMSType, EnvSMSSenderID, EnvSMSOriginationNumber,
 	EnvSMSTimeout, EnvDryRun, EnvLogLevel, EnvRateLimitTable, EnvRateLimitPerPhone,
 	EnvRateLimitPhoneWindow, EnvRateLimitPoolPerMinute, EnvRateLimitFailOpen,
-	EnvGuessCoolOffEvery, EnvGuessCoolOff, EnvGuessLockAfter, EnvRangeDigits, EnvRangeWindow,
+	EnvGuessCoolOffEvery, EnvGuessCoolOff, EnvGuessLockAfter, EnvGuessDailyLimit, EnvRangeDigits, EnvRangeWindow,
 	EnvRangeMinCodes, EnvRangeMinAnsweredPercent, EnvCountryBudgets, EnvCodeKey, EnvCodeKeyPrevious,
 	EnvAcceptedLineTypes,
 }
@@ -200,10 +205,16 @@ func LoadLocal(lookup func(string) (string, bool), localKey string) (Config, err
 	return load(lookup, localKey)
 }
 
-// MaxGuessChance is the ceiling on the lifetime chance that an attacker
-// guesses one number's code within its guess budget: the lock divided by
-// the number of possible codes may not exceed 1 in 1,000.
+// MaxGuessChance is the ceiling on the chance that an attacker guesses one
+// number's code within one run of wrong answers: the lock divided by the
+// number of possible codes may not exceed 1 in 1,000.
 const MaxGuessChance = 1000
+
+// MaxYearlyGuessPercent is the ceiling, in percent, on the chance that an
+// attacker guesses one number's code within a year whatever its owner does:
+// the most wrong answers a year (ratelimit.GuessRules.GuessesPerYear)
+// divided by the number of possible codes. The defaults give 0.88 %.
+const MaxYearlyGuessPercent = 5
 
 func load(lookup func(string) (string, bool), localKey string) (Config, error) {
 	r := reader{lookup: lookup}
@@ -276,6 +287,12 @@ func load(lookup func(string) (string, bool), localKey string) (Config, error) {
 	g.CoolOff = r.duration(EnvGuessCoolOff, ratelimit.DefaultCoolOff, ratelimit.MinCoolOff, ratelimit.MaxCoolOff)
 	if g.CoolOffEvery > g.LockAfter {
 		r.check(EnvGuessCoolOffEvery, fmt.Errorf("%d is more than %s (%d)", g.CoolOffEvery, EnvGuessLockAfter, g.LockAfter))
+	}
+	g.PerDay = r.int(EnvGuessDailyLimit, ratelimit.DefaultPerDay, 1, ratelimit.MaxPerDay)
+	if codes := pow10(c.Triggers.CodeDigits); g.GuessesPerYear()*100 > MaxYearlyGuessPercent*codes {
+		most := MaxYearlyGuessPercent * codes / 100 / 365
+		r.check(EnvGuessDailyLimit, fmt.Errorf("%d wrong answers a day against %d-digit codes give a chance of up to %.1f %% a year of a guessed code, more than %d %%: lower it to at most %d or lengthen %s",
+			g.PerDay, c.Triggers.CodeDigits, 100*float64(g.GuessesPerYear())/float64(codes), MaxYearlyGuessPercent, most, EnvCodeLength))
 	}
 	if codes := pow10(c.Triggers.CodeDigits); g.LockAfter*MaxGuessChance > codes {
 		r.check(EnvGuessLockAfter, fmt.Errorf("%d wrong answers against %d-digit codes give a lifetime chance of %d in %d of a guessed code, more than 1 in %d: lower it or lengthen %s",

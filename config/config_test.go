@@ -138,23 +138,35 @@ func TestLoadKeyAndTable(t *testing.T) {
 
 // TestLoadGuessChance: the lifetime chance of a guessed code, lock over
 // the number of codes, may not pass 1 in 1,000.
+// TestLoadGuessChance: settings that loosen the guess bound fail the cold
+// start, naming the variable and the figure: a lock above a thousandth of
+// the codes, and a day's limit that lets the chance of a guessed code
+// exceed 5 % a year (CODE_LENGTH=5 alone gave 22 % a year before the day's
+// limit, a 4-digit code with a lock of 10 gave 28 %).
 func TestLoadGuessChance(t *testing.T) {
 	tests := []struct {
-		digits, lock string
-		ok           bool
+		digits, lock, daily string
+		wantVar, wantWords  string // "" for ok
 	}{
-		{"6", "100", true},
-		{"5", "100", true},
-		{"4", "10", true},
-		{"4", "11", false},
-		{"4", "", false},
+		{"6", "100", "", "", ""},
+		{"6", "100", "100", "", ""},
+		{"5", "100", "13", "", ""},
+		{"5", "100", "", EnvGuessDailyLimit, "24 wrong answers a day against 5-digit codes give a chance of up to 8.8 % a year of a guessed code, more than 5 %: lower it to at most 13"},
+		{"5", "100", "14", EnvGuessDailyLimit, "up to 5.1 % a year"},
+		{"4", "10", "1", "", ""},
+		{"4", "10", "2", EnvGuessDailyLimit, "up to 7.3 % a year"},
+		{"4", "11", "1", EnvGuessLockAfter, "lifetime chance"},
+		{"4", "", "1", EnvGuessLockAfter, "lifetime chance"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.digits+"/"+tt.lock, func(t *testing.T) {
-			vars := with(map[string]string{EnvCodeLength: tt.digits, EnvGuessLockAfter: tt.lock, EnvGuessCoolOffEvery: "5"})
+		t.Run(tt.digits+"/"+tt.lock+"/"+tt.daily, func(t *testing.T) {
+			vars := with(map[string]string{EnvCodeLength: tt.digits, EnvGuessLockAfter: tt.lock, EnvGuessCoolOffEvery: "5", EnvGuessDailyLimit: tt.daily})
 			_, err := Load(env(vars))
-			if tt.ok != (err == nil) || err != nil && !strings.HasPrefix(err.Error(), EnvGuessLockAfter+": ") {
-				t.Errorf("got %v, want ok=%v or an error naming %s", err, tt.ok, EnvGuessLockAfter)
+			switch {
+			case tt.wantVar == "" && err != nil:
+				t.Errorf("got %v, want the settings loaded", err)
+			case tt.wantVar != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.wantVar+": ") || !strings.Contains(err.Error(), tt.wantWords)):
+				t.Errorf("got %v, want an error naming %s that says %q", err, tt.wantVar, tt.wantWords)
 			}
 		})
 	}
@@ -162,7 +174,7 @@ func TestLoadGuessChance(t *testing.T) {
 
 func TestLoadValues(t *testing.T) {
 	c, err := Load(env(map[string]string{
-		EnvGuessCoolOffEvery: "5", EnvGuessCoolOff: "1m", EnvGuessLockAfter: "20",
+		EnvGuessCoolOffEvery: "5", EnvGuessCoolOff: "1m", EnvGuessLockAfter: "20", EnvGuessDailyLimit: "12",
 		EnvCodeLength: "8", EnvCodeTTL: "2m", EnvMaxAttempts: "5", EnvMaxResends: "0", EnvResendInterval: "1m",
 		EnvAllowedCountryCodes: "1, +44", EnvHideUnknownUsers: "true", EnvSMSTemplate: "{app} {code}",
 		EnvAppName: "Acme", EnvWebOTPDomain: "acme.example", EnvSMSType: "Promotional", EnvSMSSenderID: "Acme",
@@ -199,7 +211,7 @@ func TestLoadValues(t *testing.T) {
 		t.Errorf("got %s in %d segments, want ru in 2", got.Language, got.Segments)
 	}
 	wantRules := ratelimit.Rules{PerPhone: ratelimit.Rule{Limit: 3, Window: time.Hour}, Pool: ratelimit.Rule{Limit: 0, Window: time.Minute}}
-	wantGuesses := ratelimit.GuessRules{CoolOffEvery: 5, CoolOff: time.Minute, LockAfter: 20}
+	wantGuesses := ratelimit.GuessRules{CoolOffEvery: 5, CoolOff: time.Minute, LockAfter: 20, PerDay: 12}
 	if c.RateLimitTable != "phonepass-sends" || c.Limits.Sends != wantRules || c.Limits.Guesses != wantGuesses || !c.Triggers.LimiterFailOpen {
 		t.Errorf("got table %q limits %+v fail open %v", c.RateLimitTable, c.Limits, c.Triggers.LimiterFailOpen)
 	}
@@ -274,6 +286,7 @@ func TestLoadNamesTheVariable(t *testing.T) {
 		EnvGuessCoolOffEvery:       {"0", "101", "x"},
 		EnvGuessCoolOff:            {"30s", "25h", "15"},
 		EnvGuessLockAfter:          {"0", "101", "1e2"},
+		EnvGuessDailyLimit:         {"0", "101", "24/day"},
 		EnvRangeDigits:             {"0", "7", "three"},
 		EnvRangeWindow:             {"30s", "25h", "60"},
 		EnvRangeMinCodes:           {"0", "10001", "ten"},

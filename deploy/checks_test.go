@@ -847,7 +847,7 @@ type sample struct {
 // fails checkParameterValues.
 var samples = map[string][]sample{
 	config.EnvCodeLength: {{value: "3"}, {value: "4", combined: "the default GuessLockAfter of 100 needs 5 digits or more"},
-		{value: "5"}, {value: "6"}, {value: "10"}, {value: "11"}, {value: "six"}, {value: "-6"}},
+		{value: "5", combined: "the default GuessDailyLimit of 24 needs 6 digits or more"}, {value: "6"}, {value: "10"}, {value: "11"}, {value: "six"}, {value: "-6"}},
 	config.EnvCodeTTL: {{value: "29"}, {value: "30"}, {value: "45.5"}, {value: "300"}, {value: "900"}, {value: "901"},
 		{value: "-300"}, {value: "5m"}, {value: "abc"}},
 	config.EnvMaxAttempts:    {{value: "0"}, {value: "1"}, {value: "3"}, {value: "10"}, {value: "11"}, {value: "x"}},
@@ -906,6 +906,8 @@ var samples = map[string][]sample{
 	config.EnvGuessLockAfter: {{value: "0"}, {value: "1", combined: "below the default GuessCoolOffEvery of 10"},
 		{value: "9", combined: "below the default GuessCoolOffEvery of 10"}, {value: "10"}, {value: "99"}, {value: "100"},
 		{value: "101"}, {value: "x"}, {value: "0100", narrowed: "no leading zeros"}},
+	config.EnvGuessDailyLimit: {{value: "0"}, {value: "1"}, {value: "24"}, {value: "100"}, {value: "101"},
+		{value: "-1"}, {value: "2.5"}, {value: "x"}, {value: "024", narrowed: "no leading zeros"}},
 	config.EnvRangeDigits: {{value: "0"}, {value: "1"}, {value: "3"}, {value: "6"}, {value: "7"}, {value: "x"}, {value: "-3"},
 		{value: "03", narrowed: "only 1 to 6 are offered"}},
 	config.EnvRangeWindow: {{value: "0"}, {value: "0.5"}, {value: "1"}, {value: "1.5"}, {value: "60"}, {value: "1440"},

@@ -58,8 +58,8 @@ func BenchmarkMemoryTake(b *testing.B) {
 	}
 }
 
-// BenchmarkMemoryAnswered measures the bookkeeping of a right answer.
-func BenchmarkMemoryAnswered(b *testing.B) {
+// BenchmarkMemoryRight measures the bookkeeping of a right answer.
+func BenchmarkMemoryRight(b *testing.B) {
 	m, err := NewMemory(benchPolicies()[1].policy)
 	if err != nil {
 		b.Fatal(err)
@@ -70,7 +70,7 @@ func BenchmarkMemoryAnswered(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		if err := m.Answered(ctx, benchNumbers[i%len(benchNumbers)], t0); err != nil {
+		if err := m.Right(ctx, benchNumbers[i%len(benchNumbers)], t0); err != nil {
 			b.Fatal(err)
 		}
 	}

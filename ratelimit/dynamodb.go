@@ -25,7 +25,7 @@ const (
 	AttrKey       = "pk"
 	AttrCount     = "sends"
 	AttrWrong     = "wrong"
-	AttrCoolUntil = "coolUntil"
+	AttrLastWrong = "lastWrong"
 	AttrExpiresAt = "expiresAt"
 	// AttrAnswered counts the codes of a range answered right in its window
 	// (range items only; AttrCount counts the codes sent).
@@ -83,7 +83,7 @@ func (d *DynamoDB) Take(ctx context.Context, phone string, now time.Time) error 
 	ctx, cancel := context.WithTimeout(ctx, d.timeout)
 	defer cancel()
 	hash := numberHash(d.policy.Key, phone)
-	s, _, err := d.readGuess(ctx, guessKey(hash))
+	s, err := d.readGuess(ctx, guessKey(hash))
 	if err != nil {
 		return err
 	}
@@ -164,34 +164,6 @@ func (d *DynamoDB) giveBack(ctx context.Context, c counter) error {
 	return nil
 }
 
-// Answered records a right answer for phone at now: it forgets the number's
-// wrong answers and counts one answered code for its range in the current
-// window, on the condition that the range has had more codes there than
-// answers (an answer to a code of an earlier window counts nowhere).
-func (d *DynamoDB) Answered(ctx context.Context, phone string, now time.Time) error {
-	ctx, cancel := context.WithTimeout(ctx, d.timeout)
-	defer cancel()
-	err := d.clearGuess(ctx, phone)
-	key, _, ok := d.policy.currentRange(phone, now)
-	if !ok {
-		return err
-	}
-	_, uerr := d.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                aws.String(d.table),
-		Key:                      d.key(key),
-		UpdateExpression:         aws.String("ADD #a :one, #s :minus"),
-		ConditionExpression:      aws.String("#n > :zero AND (attribute_not_exists(#a) OR #a < #n)"),
-		ExpressionAttributeNames: map[string]string{"#n": AttrCount, "#a": AttrAnswered, "#s": AttrShortfall},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":one": number(1), ":minus": number(-100), ":zero": number(0),
-		},
-	})
-	if uerr != nil && !isConditionFailed(uerr) {
-		err = errors.Join(err, fmt.Errorf("count answered code: %w", uerr))
-	}
-	return err
-}
-
 // ClearRange lifts the range guard from phone's range for the current
 // window, for an administrator: it deletes the range's counts there, so the
 // guard closes it again only after another MinCodes codes too few of which
@@ -210,135 +182,12 @@ func (d *DynamoDB) ClearRange(ctx context.Context, phone string, now time.Time) 
 	return nil
 }
 
-// reserveAttempts is how often Reserve retries a write that lost a race with
-// another answer for the same number before it gives up (fail closed).
-const reserveAttempts = 3
-
-// Reserve counts one answer about to be checked for phone at now, or returns
-// a *Refused if the number is cooling off or locked. The count is read and
-// written back on the condition that nobody changed it in between, so that
-// no concurrent answer slips past a cool-off or the lock.
-func (d *DynamoDB) Reserve(ctx context.Context, phone string, now time.Time) error {
-	ctx, cancel := context.WithTimeout(ctx, d.timeout)
-	defer cancel()
-	key := guessKey(numberHash(d.policy.Key, phone))
-	for range reserveAttempts {
-		old, exists, err := d.readGuess(ctx, key)
-		if err != nil {
-			return err
-		}
-		s, err := d.policy.Guesses.reserve(old, now)
-		if err != nil {
-			return err
-		}
-		in := &dynamodb.UpdateItemInput{
-			TableName: aws.String(d.table),
-			Key:       d.key(key),
-			ExpressionAttributeNames: map[string]string{
-				"#w": AttrWrong, "#c": AttrCoolUntil, "#e": AttrExpiresAt,
-			},
-			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":w": number(int64(s.wrong)), ":c": number(unixOrZero(s.coolUntil)),
-			},
-			UpdateExpression:    aws.String("SET #w = :w, #c = :c, #e = :e"),
-			ConditionExpression: aws.String("attribute_not_exists(#w)"),
-		}
-		if d.policy.Guesses.locked(s) {
-			in.UpdateExpression = aws.String("SET #w = :w, #c = :c REMOVE #e")
-		} else {
-			in.ExpressionAttributeValues[":e"] = number(now.Add(guessMemory).Unix())
-		}
-		if exists {
-			in.ConditionExpression = aws.String("#w = :old")
-			in.ExpressionAttributeValues[":old"] = number(int64(old.wrong))
-		}
-		_, err = d.client.UpdateItem(ctx, in)
-		if isConditionFailed(err) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("update guess counter: %w", err)
-		}
-		return nil
-	}
-	return fmt.Errorf("update guess counter: %d attempts lost races with other answers", reserveAttempts)
-}
-
-// Clear forgets phone's wrong answers, to unlock it (after a right answer,
-// Answered does this too).
-func (d *DynamoDB) Clear(ctx context.Context, phone string) error {
-	ctx, cancel := context.WithTimeout(ctx, d.timeout)
-	defer cancel()
-	return d.clearGuess(ctx, phone)
-}
-
-// clearGuess deletes phone's wrong-answer record.
-func (d *DynamoDB) clearGuess(ctx context.Context, phone string) error {
-	_, err := d.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(d.table), Key: d.key(guessKey(numberHash(d.policy.Key, phone)))})
-	if err != nil {
-		return fmt.Errorf("clear guess counter: %w", err)
-	}
-	return nil
-}
-
-// readGuess reads the wrong-answer record under key with a consistent read.
-func (d *DynamoDB) readGuess(ctx context.Context, key string) (s guessState, exists bool, err error) {
-	out, err := d.client.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:      aws.String(d.table),
-		Key:            d.key(key),
-		ConsistentRead: aws.Bool(true),
-	})
-	if err != nil {
-		return s, false, fmt.Errorf("read guess counter: %w", err)
-	}
-	if out.Item == nil {
-		return s, false, nil
-	}
-	wrong, err := readNumber(out.Item, AttrWrong)
-	if err != nil {
-		return s, false, err
-	}
-	cool, err := readNumber(out.Item, AttrCoolUntil)
-	if err != nil {
-		return s, false, err
-	}
-	s.wrong = int(wrong)
-	if cool > 0 {
-		s.coolUntil = time.Unix(cool, 0)
-	}
-	return s, true, nil
-}
-
 func (d *DynamoDB) key(k string) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{AttrKey: &types.AttributeValueMemberS{Value: k}}
 }
 
 func number(n int64) types.AttributeValue {
 	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
-}
-
-func unixOrZero(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.Unix()
-}
-
-// readNumber reads the number attribute name of item; a missing one is 0.
-func readNumber(item map[string]types.AttributeValue, name string) (int64, error) {
-	v, ok := item[name]
-	if !ok {
-		return 0, nil
-	}
-	n, ok := v.(*types.AttributeValueMemberN)
-	if !ok {
-		return 0, fmt.Errorf("guess counter attribute %s is not a number", name)
-	}
-	i, err := strconv.ParseInt(n.Value, 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("guess counter attribute %s: %w", name, err)
-	}
-	return i, nil
 }
 
 func isConditionFailed(err error) bool {

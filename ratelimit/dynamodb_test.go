@@ -75,12 +75,16 @@ func TestDynamoDBAgainstMoto(t *testing.T) {
 }
 
 // TestDynamoDBGuessItems reads the wrong-answer records moto keeps: keyed
-// hashes, a TTL a year after the last wrong answer, and none on a lock.
+// hashes, a TTL a year after the last wrong answer, the day's record in
+// order, a right answer that ends the run but keeps the day, and no record
+// made for a right answer of a number without one. Then the widest rules
+// (a cool-off after every answer, a lock at 100, 100 a day) still make an
+// expression DynamoDB takes.
 func TestDynamoDBGuessItems(t *testing.T) {
 	endpoint := testenv.StartMoto(t)
 	c := testenv.DynamoDB(t, endpoint, "us-east-1")
 	createTable(t, c, "phonepass-guesses")
-	d, err := NewDynamoDB(c, "phonepass-guesses", policy(Rules{}, GuessRules{CoolOffEvery: 2, CoolOff: time.Minute, LockAfter: 2}), 5*time.Second)
+	d, err := NewDynamoDB(c, "phonepass-guesses", policy(Rules{}, GuessRules{CoolOffEvery: 3, CoolOff: time.Minute, LockAfter: 3, PerDay: 4}), 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,31 +97,67 @@ func TestDynamoDBGuessItems(t *testing.T) {
 		}
 		return out.Item
 	}
-	if err := d.Reserve(ctx, "+447700900123", t0); err != nil {
-		t.Fatal(err)
+	num := func(it map[string]types.AttributeValue, name string) int64 {
+		t.Helper()
+		n, err := readNumber(it, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
 	}
-	it := item("+447700900123")
+	const phone = "+447700900123"
+	for i := range 2 {
+		if err := d.Wrong(ctx, phone, t0.Add(time.Duration(i)*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	it := item(phone)
 	if it == nil {
 		t.Fatal("no record under the keyed hash of the number")
 	}
-	if exp, _ := readNumber(it, AttrExpiresAt); !time.Unix(exp, 0).Equal(t0.Add(guessMemory)) {
-		t.Errorf("got %s %s, want a year after the wrong answer", AttrExpiresAt, time.Unix(exp, 0).UTC())
+	last := t0.Add(time.Hour)
+	if got := num(it, AttrExpiresAt); !time.Unix(got, 0).Equal(last.Add(guessMemory)) {
+		t.Errorf("got %s %s, want a year after the last wrong answer", AttrExpiresAt, time.Unix(got, 0).UTC())
 	}
-	if err := d.Reserve(ctx, "+447700900123", t0); err != nil {
+	day := []int64{num(it, "day0"), num(it, "day1"), num(it, "day2"), num(it, "day3")}
+	if want := []int64{0, 0, t0.Unix(), last.Unix()}; fmt.Sprint(day) != fmt.Sprint(want) {
+		t.Errorf("the day's record: got %v, want %v (oldest first, free places 0)", day, want)
+	}
+	if err := d.Right(ctx, phone, last); err != nil {
 		t.Fatal(err)
 	}
-	it = item("+447700900123")
-	if _, ok := it[AttrExpiresAt]; ok {
-		t.Errorf("locked record has %s, want none: a lock lasts until an administrator clears it", AttrExpiresAt)
+	it = item(phone)
+	if num(it, AttrWrong) != 0 || num(it, "day3") != last.Unix() {
+		t.Errorf("after a right answer: got %s %d and day3 %d, want the run ended and the day kept", AttrWrong, num(it, AttrWrong), num(it, "day3"))
 	}
-	if w, _ := readNumber(it, AttrWrong); w != 2 {
-		t.Errorf("got %s %d, want 2", AttrWrong, w)
+	if err := d.Right(ctx, "+447700900124", t0); err != nil {
+		t.Fatalf("right answer of a number without a record: %v", err)
 	}
-	if err := d.Clear(ctx, "+447700900123"); err != nil {
+	if item("+447700900124") != nil {
+		t.Error("a right answer made a record for a number that had none")
+	}
+	if err := d.Clear(ctx, phone); err != nil {
 		t.Fatal(err)
 	}
-	if item("+447700900123") != nil {
+	if item(phone) != nil {
 		t.Error("Clear left the record")
+	}
+
+	wide, err := NewDynamoDB(c, "phonepass-guesses", policy(Rules{}, GuessRules{CoolOffEvery: 1, CoolOff: time.Minute, LockAfter: MaxLockAfter, PerDay: MaxPerDay}), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := wide.policy.Guesses.guessCondition(t0)
+	if len(e.condition) > 4096 || len(e.values) > 300 {
+		t.Errorf("the widest condition is %d bytes with %d values, want DynamoDB's 4 KB and fewer than 300", len(e.condition), len(e.values))
+	}
+	now := t0
+	for n := 1; n <= 5; n++ {
+		if err := wide.Wrong(ctx, "+447700900125", now); err != nil {
+			t.Fatalf("widest rules, answer %d: %v", n, err)
+		}
+		r := refusal(t, "widest rules, the cool-off", wide.Wrong(ctx, "+447700900125", now))
+		now = now.Add(r.RetryAfter())
 	}
 }
 
@@ -142,9 +182,9 @@ func TestDynamoDBUnreachable(t *testing.T) {
 		call       func() error
 	}{
 		{"take", "read guess counter", func() error { return d.Take(ctx, "+447700900123", t0) }},
-		{"reserve", "read guess counter", func() error { return d.Reserve(ctx, "+447700900123", t0) }},
+		{"wrong", "update guess counter", func() error { return d.Wrong(ctx, "+447700900123", t0) }},
 		{"clear", "clear guess counter", func() error { return d.Clear(ctx, "+447700900123") }},
-		{"answered", "clear guess counter", func() error { return d.Answered(ctx, "+447700900123", t0) }},
+		{"right", "update guess counter", func() error { return d.Right(ctx, "+447700900123", t0) }},
 		{"clear range", "clear range counter", func() error { return d.ClearRange(ctx, "+447700900123", t0) }},
 	}
 	for _, tt := range tests {
@@ -190,7 +230,7 @@ func TestDynamoDBRangeItems(t *testing.T) {
 	if got := takeAll(t, d, now, numbers("+447700900", 0, 25)...); got != guard.MinCodes {
 		t.Fatalf("got %d codes served, want %d", got, guard.MinCodes)
 	}
-	if err := d.Answered(ctx, "+447700900003", now); err != nil {
+	if err := d.Right(ctx, "+447700900003", now); err != nil {
 		t.Fatal(err)
 	}
 	out, err := c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("phonepass-ranges")})

@@ -2,15 +2,23 @@ package ratelimit
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 )
 
 // maxMemoryGuesses bounds the wrong-answer records a Memory keeps (about
-// 10 MB); past it, the record closest to expiry that is not a lock is
-// forgotten. Memory serves development (the local pool, sam local), where
-// a flood of fresh numbers must not exhaust the process.
+// 10 MB with the default 24 a day). Memory serves development (the local
+// pool, sam local), where a flood of fresh numbers must not exhaust the
+// process; when it is full of live records, a new number's wrong answer is
+// refused (ErrGuessesFull) rather than a record forgotten, which would give
+// its number a new budget.
 const maxMemoryGuesses = 100_000
+
+// ErrGuessesFull is returned by Memory when it keeps maxMemoryGuesses live
+// wrong-answer records and a new number needs one: the answer is not
+// checked (the guess budget fails closed).
+var ErrGuessesFull = errors.New("the in-memory guess budget is full")
 
 // Memory is an in-process limiter for the local pool and sam local. It is
 // safe for concurrent use; its counts end with the process.
@@ -23,13 +31,7 @@ type Memory struct {
 	// nextEnd is the earliest of ends (zero: none), so that sweep walks
 	// the counters only when one has ended, not at every send.
 	nextEnd time.Time
-	guesses map[string]memoryGuess
-}
-
-// memoryGuess is a wrong-answer record and when it is forgotten (zero: never).
-type memoryGuess struct {
-	state   guessState
-	expires time.Time
+	guesses map[string]guessState
 }
 
 // NewMemory returns a Memory limiter for p.
@@ -39,7 +41,7 @@ func NewMemory(p Policy) (*Memory, error) {
 	}
 	return &Memory{
 		policy: p, counts: map[string]int{}, ranges: map[string]rangeCount{},
-		ends: map[string]time.Time{}, guesses: map[string]memoryGuess{},
+		ends: map[string]time.Time{}, guesses: map[string]guessState{},
 	}, nil
 }
 
@@ -52,7 +54,7 @@ func (m *Memory) Take(_ context.Context, phone string, now time.Time) error {
 	defer m.mu.Unlock()
 	m.sweep(now)
 	hash := numberHash(m.policy.Key, phone)
-	if err := m.policy.Guesses.check(m.guess(guessKey(hash), now).state, now); err != nil {
+	if err := m.policy.Guesses.check(m.guess(guessKey(hash), now), now); err != nil {
 		return err
 	}
 	counters := m.policy.counters(phone, hash, now)
@@ -82,13 +84,24 @@ func (m *Memory) Take(_ context.Context, phone string, now time.Time) error {
 	return nil
 }
 
-// Answered records a right answer for phone at now: it counts one answered
-// code for the number's range in the current window (never more than the
-// codes sent to it there) and forgets the number's wrong answers.
-func (m *Memory) Answered(_ context.Context, phone string, now time.Time) error {
+// Right admits a right answer for phone at now, unless the number is
+// locked, cooling off or out of its day's wrong answers (a *Refused): it
+// ends the number's run of wrong answers, not its day, and counts one
+// answered code for the number's range in the current window (never more
+// than the codes sent to it there).
+func (m *Memory) Right(_ context.Context, phone string, now time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	delete(m.guesses, guessKey(numberHash(m.policy.Key, phone)))
+	key := guessKey(numberHash(m.policy.Key, phone))
+	s, err := m.policy.Guesses.rightAnswer(m.guess(key, now), now)
+	if err != nil {
+		return err
+	}
+	if len(s.day) == 0 {
+		delete(m.guesses, key)
+	} else {
+		m.guesses[key] = s
+	}
 	if key, _, ok := m.policy.currentRange(phone, now); ok {
 		if r, seen := m.ranges[key]; seen && r.answered < r.sent {
 			r.answered++
@@ -112,29 +125,27 @@ func (m *Memory) ClearRange(_ context.Context, phone string, now time.Time) erro
 	return nil
 }
 
-// Reserve counts one answer about to be checked for phone at now, or
-// returns a *Refused if the number is cooling off or locked.
-func (m *Memory) Reserve(_ context.Context, phone string, now time.Time) error {
+// Wrong counts one wrong answer for phone at now, or returns a *Refused if
+// the number is locked, cooling off or out of its day's wrong answers.
+func (m *Memory) Wrong(_ context.Context, phone string, now time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	key := guessKey(numberHash(m.policy.Key, phone))
-	s, err := m.policy.Guesses.reserve(m.guess(key, now).state, now)
+	s, err := m.policy.Guesses.wrongAnswer(m.guess(key, now), now)
 	if err != nil {
 		return err
 	}
 	if _, ok := m.guesses[key]; !ok && len(m.guesses) >= maxMemoryGuesses {
-		m.evictGuess()
+		m.forgetEnded(now)
+		if len(m.guesses) >= maxMemoryGuesses {
+			return ErrGuessesFull
+		}
 	}
-	g := memoryGuess{state: s, expires: now.Add(guessMemory)}
-	if m.policy.Guesses.locked(s) {
-		g.expires = time.Time{}
-	}
-	m.guesses[key] = g
+	m.guesses[key] = s
 	return nil
 }
 
-// Clear forgets phone's wrong answers, to unlock it (after a right answer,
-// Answered does this too).
+// Clear forgets phone's wrong answers, to unlock it.
 func (m *Memory) Clear(_ context.Context, phone string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -143,25 +154,20 @@ func (m *Memory) Clear(_ context.Context, phone string) error {
 }
 
 // guess returns the live record under key (the zero record if none).
-func (m *Memory) guess(key string, now time.Time) memoryGuess {
-	g := m.guesses[key]
-	if !g.expires.IsZero() && !now.Before(g.expires) {
+func (m *Memory) guess(key string, now time.Time) guessState {
+	s := m.guesses[key]
+	if at := m.policy.Guesses.forgetAt(s); !at.IsZero() && !now.Before(at) {
 		delete(m.guesses, key)
-		return memoryGuess{}
+		return guessState{}
 	}
-	return g
+	return s
 }
 
-// evictGuess forgets the record closest to expiry that is not a lock.
-func (m *Memory) evictGuess() {
-	var victim string
-	var first time.Time
-	for k, g := range m.guesses {
-		if !g.expires.IsZero() && (victim == "" || g.expires.Before(first)) {
-			victim, first = k, g.expires
-		}
+// forgetEnded forgets the wrong-answer records whose time is up.
+func (m *Memory) forgetEnded(now time.Time) {
+	for k := range m.guesses {
+		m.guess(k, now)
 	}
-	delete(m.guesses, victim)
 }
 
 // sweep forgets send windows that have ended.

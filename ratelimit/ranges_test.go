@@ -83,7 +83,7 @@ func checkRanges(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 				t.Fatalf("code %d with %d answered: got %v, want served", i+1, (i+4)/5, err)
 			}
 			if i%5 == 0 { // exactly one in five answered: 20 %
-				if err := l.Answered(ctx, n, now); err != nil {
+				if err := l.Right(ctx, n, now); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -92,13 +92,13 @@ func checkRanges(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 	t.Run("late answers reopen a range", func(t *testing.T) {
 		l := make(t, rangePolicy(Rules{}, guard))
 		takeAll(t, l, now, numbers(a, 0, 10)...)
-		if err := l.Answered(ctx, inRange(a, 0), now); err != nil {
+		if err := l.Right(ctx, inRange(a, 0), now); err != nil {
 			t.Fatal(err)
 		}
 		if err := l.Take(ctx, inRange(a, 10), now); !IsRefused(err) {
 			t.Fatalf("10 codes, 1 answered (10 %%): got %v, want refused", err)
 		}
-		if err := l.Answered(ctx, inRange(a, 1), now); err != nil {
+		if err := l.Right(ctx, inRange(a, 1), now); err != nil {
 			t.Fatal(err)
 		}
 		if err := l.Take(ctx, inRange(a, 10), now); err != nil {
@@ -108,7 +108,7 @@ func checkRanges(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 	t.Run("answers count only up to the codes sent: no credit to bank", func(t *testing.T) {
 		l := make(t, rangePolicy(Rules{}, guard))
 		for i := range 30 { // answers in a range that got no code in this window
-			if err := l.Answered(ctx, inRange(a, i), now); err != nil {
+			if err := l.Right(ctx, inRange(a, i), now); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -119,7 +119,7 @@ func checkRanges(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 		// 10 answers justify: codes while at least 20 % are answered, the
 		// last one at 50 sent.
 		for i := range 20 {
-			if err := l.Answered(ctx, inRange(a, i), now); err != nil {
+			if err := l.Right(ctx, inRange(a, i), now); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -170,28 +170,11 @@ func checkRanges(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 		if got := takeAll(t, l, now, numbers(a, 0, 50)...); got != 50 {
 			t.Errorf("got %d of 50 served with the guard off", got)
 		}
-		if err := l.Answered(ctx, inRange(a, 0), now); err != nil {
+		if err := l.Right(ctx, inRange(a, 0), now); err != nil {
 			t.Error(err)
 		}
 		if err := l.ClearRange(ctx, inRange(a, 0), now); err != nil {
 			t.Error(err)
-		}
-	})
-	t.Run("Answered clears the number's wrong answers", func(t *testing.T) {
-		l := make(t, policy(Rules{}, GuessRules{CoolOffEvery: 3, CoolOff: time.Minute, LockAfter: 6}))
-		const n = "+447700900031"
-		for round := range 4 {
-			for i := range 2 {
-				if err := l.Reserve(ctx, n, t0); err != nil {
-					t.Fatalf("round %d answer %d: got %v", round, i+1, err)
-				}
-			}
-			if err := l.Answered(ctx, n, t0); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := l.Reserve(ctx, n, t0); err != nil {
-			t.Errorf("after 8 answers with a right one every 2: got %v, want no cool-off", err)
 		}
 	})
 	t.Run("country budgets", func(t *testing.T) {
@@ -239,11 +222,11 @@ func checkRanges(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 		// The counts are exact: one answer makes 10 % and keeps it closed,
 		// a second makes 20 % and opens it for exactly one more code
 		// (11 sent, 2 answered: 18 %).
-		_ = l.Answered(ctx, inRange(a, 0), now)
+		_ = l.Right(ctx, inRange(a, 0), now)
 		if err := l.Take(ctx, inRange(a, 900), now); !IsRefused(err) {
 			t.Errorf("1 answered of 10: got %v, want refused", err)
 		}
-		_ = l.Answered(ctx, inRange(a, 1), now)
+		_ = l.Right(ctx, inRange(a, 1), now)
 		if got := takeAll(t, l, now, numbers(a, 900, 3)...); got != 1 {
 			t.Errorf("2 answered of 10: got %d codes served, want exactly 1", got)
 		}
@@ -282,7 +265,7 @@ func checkRanges(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 					return
 				}
 				served.Add(1)
-				if err := l.Answered(ctx, n, now); err != nil {
+				if err := l.Right(ctx, n, now); err != nil {
 					t.Error(err)
 				}
 			}

@@ -18,8 +18,8 @@ var testKey = []byte("ratelimit-test-key-0123456789abcdef")
 // limiter is what both implementations offer.
 type limiter interface {
 	Take(ctx context.Context, phone string, now time.Time) error
-	Reserve(ctx context.Context, phone string, now time.Time) error
-	Answered(ctx context.Context, phone string, now time.Time) error
+	Wrong(ctx context.Context, phone string, now time.Time) error
+	Right(ctx context.Context, phone string, now time.Time) error
 	Clear(ctx context.Context, phone string) error
 	ClearRange(ctx context.Context, phone string, now time.Time) error
 }
@@ -113,22 +113,26 @@ func checkLimits(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 		}
 	})
 	t.Run("guess budget: cool-offs that double, then a lock", func(t *testing.T) {
-		l := make(t, policy(Rules{}, DefaultGuessRules()))
+		// A day's limit of 100: the cool-offs alone, here.
+		l := make(t, policy(Rules{}, GuessRules{CoolOffEvery: DefaultCoolOffEvery, CoolOff: DefaultCoolOff, LockAfter: DefaultLockAfter, PerDay: MaxPerDay}))
 		const phone = "+447700900030"
 		now := t0
 		wantCool := DefaultCoolOff
 		for n := 1; n <= DefaultLockAfter; n++ {
-			if err := l.Reserve(ctx, phone, now); err != nil {
+			if err := l.Wrong(ctx, phone, now); err != nil {
 				t.Fatalf("answer %d at %s: got %v, want it counted", n, now, err)
 			}
 			if n%DefaultCoolOffEvery != 0 || n == DefaultLockAfter {
 				continue
 			}
 			// The answer after each tenth is refused until the cool-off ends,
-			// and so is every code.
-			r := refusal(t, "answer in a cool-off", l.Reserve(ctx, phone, now.Add(time.Second)))
+			// right or wrong, and so is every code.
+			r := refusal(t, "answer in a cool-off", l.Wrong(ctx, phone, now.Add(time.Second)))
 			if !r.WrongAnswers() || r.RetryAfter() != wantCool-time.Second {
 				t.Fatalf("after %d wrong: got wait %s answers %v, want %s of cool-off", n, r.RetryAfter(), r.WrongAnswers(), wantCool-time.Second)
+			}
+			if r := refusal(t, "right answer in a cool-off", l.Right(ctx, phone, now.Add(time.Second))); !r.WrongAnswers() {
+				t.Fatalf("right answer in a cool-off: got %v, want refused", r)
 			}
 			if r := refusal(t, "code in a cool-off", l.Take(ctx, phone, now.Add(wantCool-time.Second))); !r.WrongAnswers() {
 				t.Fatalf("code in a cool-off: got %v, want a wrong-answers refusal", r)
@@ -136,10 +140,13 @@ func checkLimits(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 			now = now.Add(wantCool)
 			wantCool *= 2
 		}
-		for _, at := range []time.Time{now, now.Add(24 * time.Hour), now.Add(400 * 24 * time.Hour)} {
-			r := refusal(t, "answer after the lock", l.Reserve(ctx, phone, at))
+		for _, at := range []time.Time{now, now.Add(24 * time.Hour), now.Add(364 * 24 * time.Hour)} {
+			r := refusal(t, "answer after the lock", l.Wrong(ctx, phone, at))
 			if !r.WrongAnswers() || r.RetryAfter() != 0 {
 				t.Errorf("at %s: got wait %s, want a lock with no end", at, r.RetryAfter())
+			}
+			if err := l.Right(ctx, phone, at); !IsRefused(err) {
+				t.Errorf("right answer after the lock at %s: got %v, want refused", at, err)
 			}
 			if err := l.Take(ctx, phone, at); !IsRefused(err) {
 				t.Errorf("code after the lock at %s: got %v, want refused", at, err)
@@ -152,59 +159,99 @@ func checkLimits(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 			t.Errorf("code after an administrator cleared the lock: got %v, want allowed", err)
 		}
 	})
-	t.Run("a right answer clears the count", func(t *testing.T) {
-		l := make(t, policy(Rules{}, GuessRules{CoolOffEvery: 3, CoolOff: time.Minute, LockAfter: 6}))
+	t.Run("a right answer ends the run, not the day", func(t *testing.T) {
+		l := make(t, policy(Rules{}, GuessRules{CoolOffEvery: 3, CoolOff: time.Minute, LockAfter: 6, PerDay: 10}))
 		const phone = "+447700900031"
+		at := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Hour) }
 		for round := 0; round < 4; round++ {
 			for i := 0; i < 2; i++ {
-				if err := l.Reserve(ctx, phone, t0); err != nil {
+				if err := l.Wrong(ctx, phone, at(2*round+i)); err != nil {
 					t.Fatalf("round %d answer %d: got %v", round, i+1, err)
 				}
 			}
-			if err := l.Clear(ctx, phone); err != nil {
-				t.Fatal(err)
+			if err := l.Right(ctx, phone, at(2*round+1)); err != nil {
+				t.Fatalf("round %d: right answer: got %v", round, err)
 			}
 		}
-		if err := l.Reserve(ctx, phone, t0); err != nil {
-			t.Errorf("after 8 answers with a right one every 2: got %v, want no cool-off", err)
+		// 8 wrong answers in 8 hours, a right one after every 2: no cool-off
+		// (the run never reached 3), two more fit the day's 10.
+		for n := 9; n <= 10; n++ {
+			if err := l.Wrong(ctx, phone, at(n-1)); err != nil {
+				t.Fatalf("answer %d: got %v, want counted (the day holds 10)", n, err)
+			}
+		}
+		r := refusal(t, "the 11th wrong answer of the day", l.Wrong(ctx, phone, at(10)))
+		if !r.WrongAnswers() || r.RetryAfter() != 14*time.Hour {
+			t.Errorf("11th answer: got wait %s answers %v, want 14h, until the first is 24h old", r.RetryAfter(), r.WrongAnswers())
+		}
+		if err := l.Right(ctx, phone, at(10)); !IsRefused(err) {
+			t.Errorf("a right answer when the day is full: got %v, want refused (it cannot be told from a guess)", err)
+		}
+		if err := l.Take(ctx, phone, at(10)); !IsRefused(err) {
+			t.Errorf("a code when the day is full: got %v, want refused", err)
+		}
+		// The first answer is 24 hours old: one place is free, one.
+		if err := l.Wrong(ctx, phone, at(24)); err != nil {
+			t.Errorf("after 24 hours: got %v, want one place free", err)
+		}
+		if err := l.Wrong(ctx, phone, at(24)); !IsRefused(err) {
+			t.Errorf("a second answer at 24 hours: got %v, want refused: the second answer is not 24 hours old", err)
 		}
 	})
 	t.Run("other numbers are not touched", func(t *testing.T) {
-		l := make(t, policy(Rules{}, GuessRules{CoolOffEvery: 1, CoolOff: time.Hour, LockAfter: 1}))
-		if err := l.Reserve(ctx, "+447700900032", t0); err != nil {
+		l := make(t, policy(Rules{}, GuessRules{CoolOffEvery: 1, CoolOff: time.Hour, LockAfter: 1, PerDay: 1}))
+		if err := l.Wrong(ctx, "+447700900032", t0); err != nil {
 			t.Fatal(err)
 		}
-		if err := l.Reserve(ctx, "+447700900033", t0); err != nil {
+		if err := l.Wrong(ctx, "+447700900033", t0); err != nil {
 			t.Errorf("another number: got %v, want its own budget", err)
 		}
+		if err := l.Right(ctx, "+447700900035", t0); err != nil {
+			t.Errorf("a number without wrong answers: got %v, want its right answer admitted", err)
+		}
 	})
-	t.Run("concurrent answers never pass a cool-off", func(t *testing.T) {
-		l := make(t, policy(Rules{}, DefaultGuessRules()))
+	concurrent := func(t *testing.T, l limiter, phone string, answer func(context.Context, string, time.Time) error) int {
 		var counted atomic.Int32
 		var wg sync.WaitGroup
 		for i := 0; i < 40; i++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if l.Reserve(ctx, "+447700900034", t0) == nil {
+				if err := answer(ctx, phone, t0); err == nil {
 					counted.Add(1)
+				} else if !IsRefused(err) {
+					t.Error(err)
 				}
 			}()
 		}
 		wg.Wait()
-		got := counted.Load()
+		return int(counted.Load())
+	}
+	t.Run("concurrent answers never pass a cool-off", func(t *testing.T) {
+		l := make(t, policy(Rules{}, DefaultGuessRules()))
+		const phone = "+447700900034"
+		got := concurrent(t, l, phone, l.Wrong)
 		if got > DefaultCoolOffEvery || got == 0 {
 			t.Errorf("got %d of 40 concurrent answers checked, want 1 to %d (the cool-off must stop the rest)", got, DefaultCoolOffEvery)
 		}
 		// Whatever raced, the count is exact: the next answers run out the
 		// ten before the cool-off, never more.
 		for n := got; n < DefaultCoolOffEvery; n++ {
-			if err := l.Reserve(ctx, "+447700900034", t0); err != nil {
+			if err := l.Wrong(ctx, phone, t0); err != nil {
 				t.Fatalf("answer %d: got %v, want counted", n+1, err)
 			}
 		}
-		if err := l.Reserve(ctx, "+447700900034", t0); !IsRefused(err) {
+		if err := l.Wrong(ctx, phone, t0); !IsRefused(err) {
 			t.Errorf("answer %d: got %v, want the cool-off", DefaultCoolOffEvery+1, err)
+		}
+	})
+	t.Run("concurrent answers never pass the day's limit", func(t *testing.T) {
+		l := make(t, policy(Rules{}, GuessRules{CoolOffEvery: 50, CoolOff: time.Minute, LockAfter: 100, PerDay: 5}))
+		if got := concurrent(t, l, "+447700900036", l.Wrong); got != 5 {
+			t.Errorf("got %d of 40 concurrent wrong answers counted, want exactly the day's 5", got)
+		}
+		if got := concurrent(t, l, "+447700900036", l.Right); got != 0 {
+			t.Errorf("got %d of 40 concurrent right answers admitted on a full day, want none", got)
 		}
 	})
 	checkRanges(t, make)
@@ -230,27 +277,69 @@ func TestMemoryForgetsOldWindows(t *testing.T) {
 	}
 }
 
-// TestMemoryGuessesBounded floods fresh numbers past the bound: memory stays
-// bounded and a lock survives the flood.
+// TestMemoryGuessesBounded: 99 wrong answers on one number, then records
+// for 100,000 others: memory stays bounded, the number keeps its run (one
+// more answer, then the lock: it was forgotten before, and got 100 more),
+// and a fresh number's wrong answer is refused with ErrGuessesFull rather
+// than a record forgotten.
 func TestMemoryGuessesBounded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("floods 100,000 numbers")
 	}
-	m, _ := NewMemory(policy(Rules{}, GuessRules{CoolOffEvery: 5, CoolOff: time.Minute, LockAfter: 5}))
+	m, _ := NewMemory(policy(Rules{}, GuessRules{CoolOffEvery: 100, CoolOff: time.Minute, LockAfter: 100, PerDay: 100}))
 	ctx := context.Background()
-	for i := 0; i < 5; i++ {
-		_ = m.Reserve(ctx, "+447700900999", t0)
+	const target = "+447700900999"
+	for i := 0; i < 99; i++ {
+		if err := m.Wrong(ctx, target, t0); err != nil {
+			t.Fatal(err)
+		}
 	}
+	full := 0
 	for i := 0; i < maxMemoryGuesses+10; i++ {
-		if err := m.Reserve(ctx, fmt.Sprintf("+1555%07d", i), t0.Add(time.Duration(i))); err != nil {
+		err := m.Wrong(ctx, fmt.Sprintf("+1555%07d", i), t0.Add(time.Duration(i)))
+		switch {
+		case errors.Is(err, ErrGuessesFull):
+			full++
+		case err != nil:
 			t.Fatalf("fresh number %d: got %v", i, err)
 		}
 	}
 	if n := len(m.guesses); n > maxMemoryGuesses {
 		t.Errorf("got %d records, want at most %d", n, maxMemoryGuesses)
 	}
-	if err := m.Take(ctx, "+447700900999", t0.Add(time.Hour)); !IsRefused(err) {
-		t.Errorf("locked number after the flood: got %v, want still locked", err)
+	if full != 11 {
+		t.Errorf("got %d fresh numbers refused as full, want the 11 past the bound", full)
+	}
+	checked := 0
+	for i := 0; i < 200; i++ {
+		if m.Wrong(ctx, target, t0.Add(time.Hour)) == nil {
+			checked++
+		}
+	}
+	if checked != 1 {
+		t.Errorf("after the flood: got %d more answers checked on the number with 99, want 1 and then the lock", checked)
+	}
+	// A year after their last wrong answer, the records are forgotten and
+	// there is room again.
+	if err := m.Wrong(ctx, "+15559999999", t0.Add(guessMemory+time.Hour)); err != nil {
+		t.Errorf("a year on: got %v, want room", err)
+	}
+}
+
+// TestMemoryForgetsAYearOn: a run, and a lock, are forgotten a year after
+// their last wrong answer; the day's record 24 hours after its last.
+func TestMemoryForgetsAYearOn(t *testing.T) {
+	m, _ := NewMemory(policy(Rules{}, GuessRules{CoolOffEvery: 3, CoolOff: time.Minute, LockAfter: 3, PerDay: 10}))
+	ctx := context.Background()
+	const phone = "+447700900998"
+	for i := 0; i < 3; i++ {
+		_ = m.Wrong(ctx, phone, t0)
+	}
+	if err := m.Take(ctx, phone, t0.Add(guessMemory-time.Second)); !IsRefused(err) {
+		t.Errorf("a second short of a year: got %v, want still locked", err)
+	}
+	if err := m.Take(ctx, phone, t0.Add(guessMemory)); err != nil {
+		t.Errorf("a year on: got %v, want the lock forgotten", err)
 	}
 }
 
@@ -284,11 +373,13 @@ func TestPolicyValidate(t *testing.T) {
 		{"sends off", policy(Rules{}, DefaultGuessRules()), true},
 		{"negative", policy(Rules{PerPhone: Rule{Limit: -1, Window: time.Minute}}, DefaultGuessRules()), false},
 		{"no window", policy(Rules{Pool: Rule{Limit: 5}}, DefaultGuessRules()), false},
-		{"lock above NIST's 100", policy(DefaultRules(), GuessRules{CoolOffEvery: 10, CoolOff: time.Minute, LockAfter: 101}), false},
-		{"no lock", policy(DefaultRules(), GuessRules{CoolOffEvery: 10, CoolOff: time.Minute}), false},
-		{"cool-off every 0", policy(DefaultRules(), GuessRules{CoolOff: time.Minute, LockAfter: 10}), false},
-		{"cool-off after the lock", policy(DefaultRules(), GuessRules{CoolOffEvery: 11, CoolOff: time.Minute, LockAfter: 10}), false},
-		{"cool-off 1s", policy(DefaultRules(), GuessRules{CoolOffEvery: 10, CoolOff: time.Second, LockAfter: 100}), false},
+		{"lock above NIST's 100", policy(DefaultRules(), GuessRules{CoolOffEvery: 10, CoolOff: time.Minute, LockAfter: 101, PerDay: 24}), false},
+		{"no lock", policy(DefaultRules(), GuessRules{CoolOffEvery: 10, CoolOff: time.Minute, PerDay: 24}), false},
+		{"cool-off every 0", policy(DefaultRules(), GuessRules{CoolOff: time.Minute, LockAfter: 10, PerDay: 24}), false},
+		{"cool-off after the lock", policy(DefaultRules(), GuessRules{CoolOffEvery: 11, CoolOff: time.Minute, LockAfter: 10, PerDay: 24}), false},
+		{"cool-off 1s", policy(DefaultRules(), GuessRules{CoolOffEvery: 10, CoolOff: time.Second, LockAfter: 100, PerDay: 24}), false},
+		{"no day's limit", policy(DefaultRules(), GuessRules{CoolOffEvery: 10, CoolOff: time.Minute, LockAfter: 100}), false},
+		{"a day's limit past 100", policy(DefaultRules(), GuessRules{CoolOffEvery: 10, CoolOff: time.Minute, LockAfter: 100, PerDay: 101}), false},
 		{"no key", Policy{Sends: DefaultRules(), Guesses: DefaultGuessRules()}, false},
 		{"short key", Policy{Sends: DefaultRules(), Guesses: DefaultGuessRules(), Key: []byte("short")}, false},
 	}

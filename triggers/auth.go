@@ -263,9 +263,11 @@ func (h *Handler) sendNew(ctx context.Context, userName string, to recipient, no
 }
 
 // verifyAuthChallenge accepts exactly the code of this challenge, trimmed of
-// white space, before it expires. Each answer is counted against the
-// number's guess budget before it is checked, and a right one clears the
-// count. An answer that asks for a resend is not checked, and not counted.
+// white space, before it expires. No verdict is given before the number's
+// guess budget has counted the answer (a wrong one) or admitted it (a right
+// one, which ends the run of wrong answers); a budget that refuses, or
+// cannot be asked, gets its error instead. An answer that asks for a resend
+// is not checked, and not counted.
 func (h *Handler) verifyAuthChallenge(ctx context.Context, ev *verifyEvent, out *outcome) error {
 	out.pool = ev.UserPoolID
 	to := h.recipientOf(ev.UserName, ev.Request.UserAttributes, ev.Request.UserNotFound)
@@ -287,13 +289,15 @@ func (h *Handler) verifyAuthChallenge(ctx context.Context, ev *verifyEvent, out 
 		return nil
 	}
 	now := h.now()
-	if err := h.reserveAnswer(ctx, to.phone, now, out); err != nil {
+	// The verdict is worked out here and given only once the guess budget
+	// has counted the answer: one conditional write, right or wrong.
+	right := h.cfg.Keys.Matches(d, ev.UserName, answer, now, h.cfg.CodeTTL) && to.eligible
+	if err := h.countAnswer(ctx, to.phone, right, now, out); err != nil {
 		return err
 	}
-	if h.cfg.Keys.Matches(d, ev.UserName, answer, now, h.cfg.CodeTTL) && to.eligible {
+	if right {
 		ev.Response.AnswerCorrect = true
 		out.result = OutcomeCorrect
-		h.answered(ctx, to.phone, now, out)
 		return nil
 	}
 	switch {

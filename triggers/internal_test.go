@@ -134,3 +134,18 @@ func TestDispatchMismatch(t *testing.T) {
 		}
 	}
 }
+
+func TestHumanWait(t *testing.T) {
+	for _, tt := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "1 second"}, {1500 * time.Millisecond, "2 seconds"}, {time.Minute, "60 seconds"},
+		{61 * time.Second, "2 minutes"}, {15 * time.Minute, "15 minutes"}, {2 * time.Hour, "120 minutes"},
+		{2*time.Hour + time.Second, "3 hours"}, {23 * time.Hour, "23 hours"}, {64 * time.Hour, "64 hours"},
+	} {
+		if got := humanWait(tt.d); got != tt.want {
+			t.Errorf("humanWait(%s): got %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}

@@ -16,11 +16,14 @@ import (
 // fakeLimiter is a triggers.Limiter whose answers are functions; a nil one
 // allows. It records the numbers each method was asked about.
 type fakeLimiter struct {
-	mu                   sync.Mutex
-	take, reserve, clear func(phone string) error
-	taken, reserved      []string
-	cleared, answered    []string
-	rangesCleared        []string
+	mu            sync.Mutex
+	take, clear   func(phone string) error
+	answer        func(phone string, right bool) error
+	taken         []string
+	wrongs        []string
+	rights        []string
+	cleared       []string
+	rangesCleared []string
 }
 
 func (l *fakeLimiter) Take(_ context.Context, phone string, _ time.Time) error {
@@ -33,21 +36,24 @@ func (l *fakeLimiter) Take(_ context.Context, phone string, _ time.Time) error {
 	return l.take(phone)
 }
 
-func (l *fakeLimiter) Reserve(_ context.Context, phone string, _ time.Time) error {
+func (l *fakeLimiter) Wrong(_ context.Context, phone string, _ time.Time) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.reserved = append(l.reserved, phone)
-	if l.reserve == nil {
+	l.wrongs = append(l.wrongs, phone)
+	if l.answer == nil {
 		return nil
 	}
-	return l.reserve(phone)
+	return l.answer(phone, false)
 }
 
-func (l *fakeLimiter) Answered(_ context.Context, phone string, _ time.Time) error {
+func (l *fakeLimiter) Right(_ context.Context, phone string, _ time.Time) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.answered = append(l.answered, phone)
-	return nil
+	l.rights = append(l.rights, phone)
+	if l.answer == nil {
+		return nil
+	}
+	return l.answer(phone, true)
 }
 
 func (l *fakeLimiter) ClearRange(_ context.Context, phone string, _ time.Time) error {
@@ -129,8 +135,9 @@ func TestLimiterNotAskedForRetries(t *testing.T) {
 	}
 }
 
-// TestEveryAnswerIsCounted: each checked answer is reserved first, a right
-// one clears the count, and a resend request is neither checked nor counted.
+// TestEveryAnswerIsCounted: each answer is counted (wrong) or admitted
+// (right) by the guess budget, one call each, and a resend request is
+// neither checked nor counted.
 func TestEveryAnswerIsCounted(t *testing.T) {
 	l := &fakeLimiter{}
 	f := newFixtureWith(t, nil, triggers.WithLimiter(l))
@@ -143,8 +150,8 @@ func TestEveryAnswerIsCounted(t *testing.T) {
 	if res, err := s.answer(f.out.last(t), nil); res != resTokens || err != nil {
 		t.Fatalf("right answer: got %s, %v; want tokens", res, err)
 	}
-	if len(l.reserved) != 2 || len(l.answered) != 1 || l.answered[0] != testPhone || len(l.cleared) != 0 {
-		t.Errorf("got reserved %v answered %v cleared %v, want two answers counted for %s, one right answer recorded, no clear", l.reserved, l.answered, l.cleared, testPhone)
+	if len(l.wrongs) != 1 || len(l.rights) != 1 || l.rights[0] != testPhone || len(l.cleared) != 0 {
+		t.Errorf("got wrong %v right %v cleared %v, want one wrong and one right answer for %s, no clear", l.wrongs, l.rights, l.cleared, testPhone)
 	}
 }
 
@@ -163,15 +170,15 @@ func TestAnswerRefusedByGuessBudget(t *testing.T) {
 			f := newFixtureWith(t, func(c *triggers.Config) { c.LimiterFailOpen = true }, triggers.WithLimiter(l))
 			s := f.startSignIn(t)
 			mustStart(t, s)
-			l.reserve = func(string) error { return tt.err }
-			// The right code itself is refused: it is never checked.
+			l.answer = func(string, bool) error { return tt.err }
+			// The right code itself is refused: no verdict without the budget.
 			ev := verifyEventFor(s, f.out.last(t))
 			err := invoke(t, f, &ev)
 			if err == nil || err.Error() != tt.want || ev.Response.AnswerCorrect {
 				t.Errorf("got %v, answerCorrect %v; want %q and no check", err, ev.Response.AnswerCorrect, tt.want)
 			}
-			if len(l.cleared)+len(l.answered) != 0 {
-				t.Errorf("cleared %v answered %v: a refused answer must not clear the count", l.cleared, l.answered)
+			if len(l.cleared) != 0 {
+				t.Errorf("cleared %v: a refused answer must not clear the count", l.cleared)
 			}
 		})
 	}
@@ -179,8 +186,9 @@ func TestAnswerRefusedByGuessBudget(t *testing.T) {
 
 // TestGuessingAttack plays an attacker who starts sign-ins for a victim's
 // number and answers wrong codes, with the real in-memory limiter: every 10
-// wrong answers start a cool-off that doubles, and 100 lock the number for
-// good, until an administrator unlocks it through the function.
+// wrong answers start a cool-off that doubles, and 100 lock the number
+// until an administrator unlocks it through the function (or a year passes
+// with no answer).
 func TestGuessingAttack(t *testing.T) {
 	lim, err := ratelimit.NewMemory(ratelimit.Policy{
 		Sends:   ratelimit.Rules{PerPhone: ratelimit.Rule{Limit: 1000, Window: time.Minute}},
@@ -228,9 +236,9 @@ func TestGuessingAttack(t *testing.T) {
 		t.Fatalf("got last error %v, want the lock", lastErr)
 	}
 	before := f.out.count()
-	f.clock.Advance(365 * 24 * time.Hour)
+	f.clock.Advance(364 * 24 * time.Hour)
 	if _, err := f.startSignIn(t).start(); err == nil || f.out.count() != before {
-		t.Errorf("a year later: got %v and %d new SMS, want still locked and none", err, f.out.count()-before)
+		t.Errorf("364 days later: got %v and %d new SMS, want still locked and none", err, f.out.count()-before)
 	}
 
 	unlock := map[string]any{"triggerSource": triggers.SourceAdminUnlock, "phone": testPhone}

@@ -18,12 +18,13 @@ type Limiter interface {
 	// number is cooling off or locked after wrong answers, or a send limit
 	// is reached.
 	Take(ctx context.Context, phone string, now time.Time) error
-	// Reserve counts one answer for phone about to be checked at now,
-	// unless the number is cooling off or locked.
-	Reserve(ctx context.Context, phone string, now time.Time) error
-	// Answered records a right answer for phone at now: it forgets the
-	// number's wrong answers and counts an answered code for its range.
-	Answered(ctx context.Context, phone string, now time.Time) error
+	// Wrong counts one wrong answer for phone at now, unless the number is
+	// cooling off, locked or out of its day's wrong answers.
+	Wrong(ctx context.Context, phone string, now time.Time) error
+	// Right admits a right answer for phone at now, on the same terms:
+	// it ends the number's run of wrong answers (not its day's count) and
+	// counts an answered code for its range.
+	Right(ctx context.Context, phone string, now time.Time) error
 	// Clear forgets phone's wrong answers and lock (an administrator's unlock).
 	Clear(ctx context.Context, phone string) error
 	// ClearRange lifts the range guard from the range of phone for the
@@ -75,13 +76,18 @@ func (h *Handler) takeSend(ctx context.Context, phone string, now time.Time, out
 	return judge(h.limiter.Take(ctx, phone, now), h.cfg.LimiterFailOpen, "rate limiter", errSendFailed, out)
 }
 
-// reserveAnswer counts one answer for phone before it is checked. It always
-// fails closed: an answer that cannot be counted is not checked.
-func (h *Handler) reserveAnswer(ctx context.Context, phone string, now time.Time, out *outcome) error {
+// countAnswer asks the guess budget to admit an answer for phone, right
+// or wrong, before its verdict is given. It always fails closed: an answer
+// that cannot be counted gets no verdict.
+func (h *Handler) countAnswer(ctx context.Context, phone string, right bool, now time.Time, out *outcome) error {
 	if h.limiter == nil {
 		return nil
 	}
-	return judge(h.limiter.Reserve(ctx, phone, now), false, "guess budget", errCheckFailed, out)
+	count := h.limiter.Wrong
+	if right {
+		count = h.limiter.Right
+	}
+	return judge(count(ctx, phone, now), false, "guess budget", errCheckFailed, out)
 }
 
 // judge turns what the limiter (named by what) answered into the user's
@@ -105,19 +111,12 @@ func judge(err error, failOpen bool, what string, unavailable error, out *outcom
 	return unavailable
 }
 
-// answered records a right answer for phone. A failure is logged and
-// otherwise ignored: the counts only stay higher.
-func (h *Handler) answered(ctx context.Context, phone string, now time.Time, out *outcome) {
-	if h.limiter == nil {
-		return
-	}
-	if err := h.limiter.Answered(ctx, phone, now); err != nil {
-		out.detail = fmt.Errorf("record right answer: %w", err)
-	}
-}
-
-// humanWait says a wait in whole minutes, or seconds under a minute.
+// humanWait says a wait in whole hours over two hours (a day's limit, a
+// long cool-off), whole minutes down to a minute, else seconds.
 func humanWait(d time.Duration) string {
+	if d > 2*time.Hour {
+		return strconv.Itoa(int((d+time.Hour-1)/time.Hour)) + " hours"
+	}
 	if d <= time.Minute {
 		s := int((d + time.Second - 1) / time.Second)
 		if s <= 1 {
