@@ -103,7 +103,7 @@ var infraParameters = []string{
 	"DeletionProtection", "AuthSessionValidityMinutes", "AccessTokenValidityMinutes",
 	"IdTokenValidityMinutes", "RefreshTokenValidityDays", "LogRetentionDays", "UserPoolTier",
 	"UserPoolDeletionPolicy", "AllowAdminCreateUserOnly", "ThreatProtection",
-	"WebACLMode", "WebACLRateLimit", "WebACLIpReputation", "ExistingWebACLArn",
+	"WebACLMode", "WebACLRateLimit", "WebACLSignInRateLimit", "WebACLIpReputation", "ExistingWebACLArn",
 	"AlarmEmail", "SMSSpendAlarmUSD", "SendFailureAlarmThreshold", "RefusalAlarmThreshold",
 }
 

@@ -119,6 +119,12 @@ func checkWebACL(c *cfnTemplate) error {
 			errs = append(errs, fmt.Errorf("parameter ExistingWebACLArn: %q accepted %v (%v), want %v", v, err == nil, err, want))
 		}
 	}
+	// triggers' TestOneAddressCannotCloseThePool, security.md and
+	// operations.md take 20: one address gets at most 40 codes a minute,
+	// under the pool's 60.
+	if d, _ := scalar(c.Parameters["WebACLSignInRateLimit"].Default); d != "20" {
+		errs = append(errs, fmt.Errorf("parameter WebACLSignInRateLimit: got Default %v, want 20, the figure the docs and TestOneAddressCannotCloseThePool use", d))
+	}
 	rate := c.Parameters["WebACLRateLimit"]
 	if lo, ok := number(rate.MinValue); !ok || lo < 10 {
 		errs = append(errs, fmt.Errorf("parameter WebACLRateLimit: got MinValue %v, want at least WAF's 10", rate.MinValue))
@@ -146,8 +152,9 @@ func checkACLRules(c *cfnTemplate, aclID string, params map[string]string, reput
 		errs = append(errs, fmt.Errorf("%s.DefaultAction: got %v, want Allow", aclID, p["DefaultAction"]))
 	}
 	limit, _ := c.param("WebACLRateLimit", params)
+	signIns, _ := c.param("WebACLSignInRateLimit", params)
 	rules, _ := p["Rules"].([]any)
-	var rated, reputed int
+	var rated, scoped, reputed int
 	priorities := map[string]bool{}
 	for _, raw := range rules {
 		r, _ := raw.(map[string]any)
@@ -158,18 +165,25 @@ func checkACLRules(c *cfnTemplate, aclID string, params map[string]string, reput
 		priorities[prio] = true
 		st, _ := r["Statement"].(map[string]any)
 		if rb, ok := st["RateBasedStatement"].(map[string]any); ok {
-			rated++
 			action, _ := r["Action"].(map[string]any)
 			got, _ := scalar(rb["Limit"])
+			want := limit
+			if rb["ScopeDownStatement"] != nil {
+				scoped++
+				want = signIns
+				if err := checkSignInScope(rb["ScopeDownStatement"]); err != nil {
+					errs = append(errs, err)
+				}
+			} else {
+				rated++
+			}
 			switch {
 			case rb["AggregateKeyType"] != "IP":
 				errs = append(errs, fmt.Errorf("rate rule: got AggregateKeyType %v, want IP (a forwarded header is the client's to forge)", rb["AggregateKeyType"]))
-			case got != limit:
-				errs = append(errs, fmt.Errorf("rate rule: got Limit %v, want WebACLRateLimit's %s", rb["Limit"], limit))
+			case got != want:
+				errs = append(errs, fmt.Errorf("rate rule %v: got Limit %v, want %s", r["Name"], rb["Limit"], want))
 			case action["Block"] == nil || len(action) != 1:
 				errs = append(errs, fmt.Errorf("rate rule: got Action %v, want Block", r["Action"]))
-			case rb["ScopeDownStatement"] != nil:
-				errs = append(errs, fmt.Errorf("rate rule: got ScopeDownStatement %v, want every request counted", rb["ScopeDownStatement"]))
 			}
 		}
 		if mg, ok := st["ManagedRuleGroupStatement"].(map[string]any); ok && mg["VendorName"] == "AWS" && mg["Name"] == ipReputation {
@@ -179,13 +193,27 @@ func checkACLRules(c *cfnTemplate, aclID string, params map[string]string, reput
 			}
 		}
 	}
-	if rated != 1 {
-		errs = append(errs, fmt.Errorf("%s: got %d rate-based rules, want 1", aclID, rated))
+	if rated != 1 || scoped != 1 {
+		errs = append(errs, fmt.Errorf("%s: got %d rate-based rules of every request and %d of sign-ins, want 1 and 1", aclID, rated, scoped))
 	}
 	if want := map[bool]int{true: 1, false: 0}[reputation]; reputed != want {
 		errs = append(errs, fmt.Errorf("%s: got %d %s rules, want %d", aclID, reputed, ipReputation, want))
 	}
 	return errors.Join(errs...)
+}
+
+// checkSignInScope checks the scope of the sign-in rate rule: the requests
+// whose X-Amz-Target ends in InitiateAuth, as Cognito's clients send them.
+func checkSignInScope(scope any) error {
+	st, _ := scope.(map[string]any)
+	bm, _ := st["ByteMatchStatement"].(map[string]any)
+	field, _ := bm["FieldToMatch"].(map[string]any)
+	header, _ := field["SingleHeader"].(map[string]any)
+	transforms, _ := bm["TextTransformations"].([]any)
+	if header["Name"] != "x-amz-target" || bm["PositionalConstraint"] != "ENDS_WITH" || bm["SearchString"] != "InitiateAuth" || len(transforms) != 1 {
+		return fmt.Errorf("sign-in rate rule: got scope %v, want the requests whose x-amz-target ends in InitiateAuth", scope)
+	}
+	return nil
 }
 
 // wantAlarm is an alarm the stack must have: on metric in namespace, with
