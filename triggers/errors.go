@@ -66,7 +66,7 @@ var ErrorCodes = []struct {
 	{CodePoolLimited, "the whole pool's ceiling of codes per minute is reached; the message says when to try again"},
 	{CodeRangeLimited, "too few of the codes sent to the number's range were answered (the SMS-pumping guard); the message says when to try again"},
 	{CodeCountryLimited, "the budget of codes per hour for the number's country is spent; the message says when to try again"},
-	{CodeCoolingOff, "too many wrong codes for this number: a cool-off; the message says when it ends"},
+	{CodeCoolingOff, "too many wrong codes for this number: a cool-off after a run of them, or the day's limit of wrong answers (24 in 24 hours); the message says when it ends"},
 	{CodeLocked, "too many wrong codes: the number is locked until an administrator unlocks it"},
 	{CodeCheckFailed, "the answer could not be counted, so it was not checked (the guess budget fails closed)"},
 	{CodeInvalidSession, "the sign-in's session holds something phonepass did not write"},
