@@ -18,14 +18,19 @@
 //     an administrator clears it, the ceiling of NIST SP 800-63B.
 //
 // A refusal is a *Refused error, whose methods say which limit and for how
-// long. After a right answer, Answered counts it for the number's range and
-// clears the number's wrong answers; Clear and ClearRange are the
-// administrator's unlocks of a number and of a range.
+// long. Take gives a function that gives the send back, for a text that
+// never left. Wrong counts a wrong answer; Right admits a right one, ends
+// the number's run of wrong answers and counts it for the number's range;
+// Clear and ClearRange are the administrator's unlocks of a number and of
+// a range.
 //
 // Memory keeps the counts in the process, for the local user pool and sam
 // local. DynamoDB keeps them in a table with conditional writes, so that
 // concurrent Lambda invocations never let more through than a limit, and
-// with a TTL attribute so that old counts delete themselves. Both take
+// with a TTL attribute so that old counts delete themselves: a send, a give-
+// back and an answer are one round trip each (a send is one transaction of
+// all its limits), and a ceiling too high for one item is split over shards
+// that refuse at its total. Both take
 // their rules from the same code (ranges.go, guesses.go). Phone numbers and
 // ranges appear only as HMACs under a server key (Policy.Key); a country's
 // counter carries its calling code.

@@ -43,7 +43,7 @@ func TestDynamoDBAgainstMoto(t *testing.T) {
 		createTable(t, c, "phonepass-rate-ttl")
 		d, _ := NewDynamoDB(c, "phonepass-rate-ttl", policy(DefaultRules(), DefaultGuessRules()), 5*time.Second)
 		now := t0.Add(3 * time.Minute)
-		if err := d.Take(context.Background(), "+447700900123", now); err != nil {
+		if err := take(d, context.Background(), "+447700900123", now); err != nil {
 			t.Fatalf("got %v, want allowed", err)
 		}
 		out, err := c.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String("phonepass-rate-ttl")})
@@ -133,8 +133,13 @@ func TestDynamoDBGuessItems(t *testing.T) {
 	if err := d.Right(ctx, "+447700900124", t0); err != nil {
 		t.Fatalf("right answer of a number without a record: %v", err)
 	}
-	if item("+447700900124") != nil {
-		t.Error("a right answer made a record for a number that had none")
+	// The transaction cannot skip the guess item, so a number without a
+	// record gets one that holds nothing and soon expires.
+	if it := item("+447700900124"); it != nil {
+		exp := time.Unix(num(it, AttrExpiresAt), 0)
+		if len(it) != 3 || num(it, AttrWrong) != 0 || exp.After(t0.Add(guessDay+ttlSlack)) || !exp.After(t0.Add(guessDay)) {
+			t.Errorf("a right answer's record of a number that had none: got %v (expires %s), want only %s 0 and a TTL a day and an hour on", it, exp.UTC(), AttrWrong)
+		}
 	}
 	if err := d.Clear(ctx, phone); err != nil {
 		t.Fatal(err)
@@ -181,10 +186,10 @@ func TestDynamoDBUnreachable(t *testing.T) {
 		name, want string
 		call       func() error
 	}{
-		{"take", "read guess counter", func() error { return d.Take(ctx, "+447700900123", t0) }},
+		{"take", "take rate counters", func() error { return take(d, ctx, "+447700900123", t0) }},
 		{"wrong", "update guess counter", func() error { return d.Wrong(ctx, "+447700900123", t0) }},
 		{"clear", "clear guess counter", func() error { return d.Clear(ctx, "+447700900123") }},
-		{"right", "update guess counter", func() error { return d.Right(ctx, "+447700900123", t0) }},
+		{"right", "count right answer", func() error { return d.Right(ctx, "+447700900123", t0) }},
 		{"clear range", "clear range counter", func() error { return d.ClearRange(ctx, "+447700900123", t0) }},
 	}
 	for _, tt := range tests {
@@ -244,13 +249,16 @@ func TestDynamoDBRangeItems(t *testing.T) {
 			t.Errorf("key %q holds digits of the range", key)
 		}
 		kind, _, _ := strings.Cut(key, "#")
+		if kind == "guess" {
+			continue // the right answer's, checked in TestDynamoDBGuessItems
+		}
 		kinds[kind] = item
 		exp, _ := readNumber(item, AttrExpiresAt)
 		if end := t0.Add(time.Hour); !time.Unix(exp, 0).After(end) || time.Unix(exp, 0).After(end.Add(2*time.Hour)) {
 			t.Errorf("item %q: got %s %s, want a little after the hour's end %s", key, AttrExpiresAt, time.Unix(exp, 0).UTC(), end)
 		}
 	}
-	if len(out.Items) != 2 || kinds["range"] == nil || kinds["country"] == nil {
+	if len(kinds) != 2 || kinds["range"] == nil || kinds["country"] == nil {
 		t.Fatalf("got items %v, want one range counter and one country counter", kinds)
 	}
 	want := map[string]int64{AttrCount: 10, AttrAnswered: 1, AttrShortfall: 20*10 - 100}
@@ -265,7 +273,7 @@ func TestDynamoDBRangeItems(t *testing.T) {
 	if err := d.ClearRange(ctx, "+447700900999", now); err != nil {
 		t.Fatal(err)
 	}
-	if out, _ := c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("phonepass-ranges")}); len(out.Items) != 1 {
-		t.Errorf("after ClearRange: got %d items, want the country counter alone", len(out.Items))
+	if out, _ := c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("phonepass-ranges")}); len(out.Items) != 2 {
+		t.Errorf("after ClearRange: got %d items, want the country counter and the guess item", len(out.Items))
 	}
 }

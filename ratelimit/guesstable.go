@@ -96,31 +96,67 @@ func (d *DynamoDB) Wrong(ctx context.Context, phone string, now time.Time) error
 	last := "#d" + strconv.Itoa(g.PerDay-1)
 	e.names[last] = AttrDayPrefix + strconv.Itoa(g.PerDay-1)
 	sets = append(sets, last+" = :now")
-	return d.guessWrite(ctx, phone, now, e, "ADD #w :one SET "+strings.Join(sets, ", "), false)
+	return d.guessWrite(ctx, phone, now, e, "ADD #w :one SET "+strings.Join(sets, ", "))
 }
 
 // Right admits a right answer for phone at now unless the number is locked,
-// cooling off or out of its day's wrong answers (a *Refused): it ends the
-// number's run of wrong answers (not its day) in one conditional write, and
-// counts one answered code for its range.
+// cooling off or out of its day's wrong answers (a *Refused). In one
+// transaction it ends the number's run of wrong answers (not its day) and
+// counts one answered code for its range in the current window, on the
+// condition that the range has had more codes there than answers. Only
+// when that condition fails (the code was sent in an earlier window, which
+// this answer must not credit) does a second write end the run alone.
 func (d *DynamoDB) Right(ctx context.Context, phone string, now time.Time) error {
 	ctx, cancel := context.WithTimeout(ctx, d.timeout)
 	defer cancel()
 	e := d.policy.Guesses.guessCondition(now)
-	// Only a number with a record has anything to end.
-	e.condition = "attribute_exists(#w) AND " + e.condition
+	e.names["#e"] = AttrExpiresAt
 	e.values[":zero"] = number(0)
-	if err := d.guessWrite(ctx, phone, now, e, "SET #w = :zero", true); err != nil {
-		return err
+	// A number without a record gets one that the TTL soon deletes: an
+	// update in a transaction cannot be skipped when there is nothing to end.
+	e.values[":exp"] = number(second(now).Add(guessDay + ttlSlack).Unix())
+	update := "SET #w = :zero, #e = if_not_exists(#e, :exp)"
+	key, _, ok := d.policy.currentRange(phone, now)
+	if !ok {
+		return d.guessWrite(ctx, phone, now, e, update)
 	}
-	return d.countAnswered(ctx, phone, now)
+	items := []types.TransactWriteItem{
+		{Update: &types.Update{
+			TableName:                           aws.String(d.table),
+			Key:                                 d.key(guessKey(numberHash(d.policy.Key, phone))),
+			UpdateExpression:                    aws.String(update),
+			ConditionExpression:                 aws.String(e.condition),
+			ExpressionAttributeNames:            e.names,
+			ExpressionAttributeValues:           e.values,
+			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+		}},
+		{Update: &types.Update{
+			TableName:                aws.String(d.table),
+			Key:                      d.key(key),
+			UpdateExpression:         aws.String("ADD #a :one, #s :minus"),
+			ConditionExpression:      aws.String("#n > :zero AND (attribute_not_exists(#a) OR #a < #n)"),
+			ExpressionAttributeNames: map[string]string{"#n": AttrCount, "#a": AttrAnswered, "#s": AttrShortfall},
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":one": number(1), ":minus": number(-100), ":zero": number(0),
+			},
+		}},
+	}
+	reasons, err := d.transact(ctx, "count right answer", items)
+	switch {
+	case err != nil:
+		return err
+	case reasons == nil:
+		return nil
+	case code(reasons[0]) == reasonConditionFailed:
+		return d.refusalOf(reasons[0].Item, now)
+	}
+	return d.guessWrite(ctx, phone, now, e, update)
 }
 
 // guessWrite runs one conditional update of phone's guess item and turns a
 // failed condition into the refusal it stands for, read from the item as it
-// was (ReturnValuesOnConditionCheckFailure). With noRecordOK, a condition
-// that failed on a number without a record is no refusal.
-func (d *DynamoDB) guessWrite(ctx context.Context, phone string, now time.Time, e guessExpr, update string, noRecordOK bool) error {
+// was (ReturnValuesOnConditionCheckFailure).
+func (d *DynamoDB) guessWrite(ctx context.Context, phone string, now time.Time, e guessExpr, update string) error {
 	_, err := d.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                           aws.String(d.table),
 		Key:                                 d.key(guessKey(numberHash(d.policy.Key, phone))),
@@ -136,41 +172,8 @@ func (d *DynamoDB) guessWrite(ctx context.Context, phone string, now time.Time, 
 		return nil
 	case !errors.As(err, &ccf):
 		return fmt.Errorf("update guess counter: %w", err)
-	case noRecordOK && ccf.Item[AttrWrong] == nil:
-		return nil
 	}
-	s, derr := d.decodeGuess(ccf.Item)
-	if derr != nil {
-		return derr
-	}
-	if rerr := d.policy.Guesses.check(s, now); rerr != nil {
-		return rerr
-	}
-	return errors.New("update guess counter: the condition failed on a record that the rules allow")
-}
-
-// countAnswered counts one answered code for phone's range in the current
-// window, on the condition that the range has had more codes there than
-// answers (an answer to a code of an earlier window counts nowhere).
-func (d *DynamoDB) countAnswered(ctx context.Context, phone string, now time.Time) error {
-	key, _, ok := d.policy.currentRange(phone, now)
-	if !ok {
-		return nil
-	}
-	_, err := d.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                aws.String(d.table),
-		Key:                      d.key(key),
-		UpdateExpression:         aws.String("ADD #a :one, #s :minus"),
-		ConditionExpression:      aws.String("#n > :zero AND (attribute_not_exists(#a) OR #a < #n)"),
-		ExpressionAttributeNames: map[string]string{"#n": AttrCount, "#a": AttrAnswered, "#s": AttrShortfall},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":one": number(1), ":minus": number(-100), ":zero": number(0),
-		},
-	})
-	if err != nil && !isConditionFailed(err) {
-		return fmt.Errorf("count answered code: %w", err)
-	}
-	return nil
+	return d.refusalOf(ccf.Item, now)
 }
 
 // Clear forgets phone's wrong answers, its day's included, to unlock it.
@@ -182,19 +185,6 @@ func (d *DynamoDB) Clear(ctx context.Context, phone string) error {
 		return fmt.Errorf("clear guess counter: %w", err)
 	}
 	return nil
-}
-
-// readGuess reads the guess record under key with a consistent read.
-func (d *DynamoDB) readGuess(ctx context.Context, key string) (guessState, error) {
-	out, err := d.client.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:      aws.String(d.table),
-		Key:            d.key(key),
-		ConsistentRead: aws.Bool(true),
-	})
-	if err != nil {
-		return guessState{}, fmt.Errorf("read guess counter: %w", err)
-	}
-	return d.decodeGuess(out.Item)
 }
 
 // decodeGuess reads a guess item (nil: no record).

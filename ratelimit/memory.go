@@ -48,14 +48,15 @@ func NewMemory(p Policy) (*Memory, error) {
 // Take records one code about to be sent to phone at now, unless the number
 // is cooling off or locked or a limit refuses it (the number's, the range
 // guard, the country's budget, the pool's ceiling): then it records nothing
-// and returns a *Refused.
-func (m *Memory) Take(_ context.Context, phone string, now time.Time) error {
+// and returns a *Refused. The function it returns gives the code back, for
+// a send that never left; it is to be called at most once.
+func (m *Memory) Take(_ context.Context, phone string, now time.Time) (func(context.Context) error, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sweep(now)
 	hash := numberHash(m.policy.Key, phone)
 	if err := m.policy.Guesses.check(m.guess(guessKey(hash), now), now); err != nil {
-		return err
+		return nil, err
 	}
 	counters := m.policy.counters(phone, hash, now)
 	for _, c := range counters {
@@ -64,24 +65,42 @@ func (m *Memory) Take(_ context.Context, phone string, now time.Time) error {
 			refused = !m.policy.Ranges.open(m.ranges[c.key])
 		}
 		if refused {
-			return &Refused{limit: c.refusal, wait: c.left}
+			return nil, &Refused{limit: c.refusal, wait: c.left}
 		}
 	}
 	for _, c := range counters {
-		if c.rng {
-			r := m.ranges[c.key]
-			r.sent++
-			m.ranges[c.key] = r
-		} else {
-			m.counts[c.key]++
-		}
+		m.add(c.key, c.rng, 1)
 		end := now.Add(c.left)
 		m.ends[c.key] = end
 		if m.nextEnd.IsZero() || end.Before(m.nextEnd) {
 			m.nextEnd = end
 		}
 	}
-	return nil
+	return func(context.Context) error {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		for _, c := range counters {
+			m.add(c.key, c.rng, -1)
+		}
+		return nil
+	}, nil
+}
+
+// add adds n codes sent to the counter under key (a range's when rng),
+// never taking it below zero; a counter whose window has ended and been
+// swept is left alone.
+func (m *Memory) add(key string, rng bool, n int) {
+	if _, live := m.ends[key]; !live && n < 0 {
+		return
+	}
+	if rng {
+		r := m.ranges[key]
+		r.sent = max(r.sent+n, 0)
+		r.answered = min(r.answered, r.sent)
+		m.ranges[key] = r
+		return
+	}
+	m.counts[key] = max(m.counts[key]+n, 0)
 }
 
 // Right admits a right answer for phone at now, unless the number is

@@ -204,29 +204,30 @@ type counter struct {
 	rng     bool          // the range guard's counter
 	left    time.Duration // until the window ends
 	refusal limit
+	shards  int // items the counter is split over (see shards.go); 1 for one
 }
 
 // counters returns the counts a code to phone (whose numberHash is hash)
 // at now takes, in the order a limiter takes them: the number's, its
-// range's, its country's and the pool's. A refusal by one gives back those
-// before it, so a refused send counts nowhere: a flood into one range spends
-// neither the pool's ceiling nor any number's allowance.
+// range's, its country's and the pool's. A send takes all or none of them,
+// so a refused send counts nowhere: a flood into one range spends neither
+// the pool's ceiling nor any number's allowance.
 func (p Policy) counters(phone, hash string, now time.Time) []counter {
 	var cs []counter
 	if r := p.Sends.PerPhone; r.Limit > 0 {
 		start, left := window(now, r.Window)
-		cs = append(cs, counter{key: phoneKey(hash, start), limit: r.Limit, left: left, refusal: limitPhone})
+		cs = append(cs, counter{key: phoneKey(hash, start), limit: r.Limit, left: left, refusal: limitPhone, shards: 1})
 	}
 	if key, left, ok := p.currentRange(phone, now); ok {
-		cs = append(cs, counter{key: key, limit: p.Ranges.MinCodes, rng: true, left: left, refusal: limitRange})
+		cs = append(cs, counter{key: key, limit: p.Ranges.MinCodes, rng: true, left: left, refusal: limitRange, shards: 1})
 	}
 	if b, ok := p.Ranges.country(phone); ok {
 		start, left := window(now, CountryWindow)
-		cs = append(cs, counter{key: countryKey(b.CallingCode, start), limit: b.PerHour, left: left, refusal: limitCountry})
+		cs = append(cs, counter{key: countryKey(b.CallingCode, start), limit: b.PerHour, left: left, refusal: limitCountry, shards: shardsFor(b.PerHour, CountryWindow)})
 	}
 	if r := p.Sends.Pool; r.Limit > 0 {
 		start, left := window(now, r.Window)
-		cs = append(cs, counter{key: poolKey(start), limit: r.Limit, left: left, refusal: limitPool})
+		cs = append(cs, counter{key: poolKey(start), limit: r.Limit, left: left, refusal: limitPool, shards: shardsFor(r.Limit, r.Window)})
 	}
 	return cs
 }

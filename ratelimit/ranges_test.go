@@ -32,7 +32,7 @@ func takeAll(t *testing.T, l limiter, now time.Time, numbers ...string) int {
 	t.Helper()
 	allowed := 0
 	for _, n := range numbers {
-		err := l.Take(context.Background(), n, now)
+		err := take(l, context.Background(), n, now)
 		switch {
 		case err == nil:
 			allowed++
@@ -63,15 +63,15 @@ func checkRanges(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 		if got := takeAll(t, l, now, numbers(a, 0, guard.MinCodes)...); got != guard.MinCodes {
 			t.Fatalf("got %d of the first %d codes to a range, want all", got, guard.MinCodes)
 		}
-		r := refusal(t, "a fresh number of the range", l.Take(ctx, inRange(a, 500), now))
+		r := refusal(t, "a fresh number of the range", take(l, ctx, inRange(a, 500), now))
 		if !r.RangeWide() || r.PoolWide() || r.CountryWide() || r.WrongAnswers() || r.RetryAfter() != 40*time.Minute {
 			t.Errorf("got range %v pool %v country %v answers %v wait %s; want the range guard until the hour ends (40m)",
 				r.RangeWide(), r.PoolWide(), r.CountryWide(), r.WrongAnswers(), r.RetryAfter())
 		}
-		if err := l.Take(ctx, inRange(b, 0), now); err != nil {
+		if err := take(l, ctx, inRange(b, 0), now); err != nil {
 			t.Errorf("another range: got %v, want served", err)
 		}
-		if err := l.Take(ctx, inRange(a, 500), t0.Add(time.Hour)); err != nil {
+		if err := take(l, ctx, inRange(a, 500), t0.Add(time.Hour)); err != nil {
 			t.Errorf("the closed range in the next window: got %v, want served", err)
 		}
 	})
@@ -79,7 +79,7 @@ func checkRanges(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 		l := make(t, rangePolicy(Rules{}, guard))
 		for i := range 100 {
 			n := inRange(a, i)
-			if err := l.Take(ctx, n, now); err != nil {
+			if err := take(l, ctx, n, now); err != nil {
 				t.Fatalf("code %d with %d answered: got %v, want served", i+1, (i+4)/5, err)
 			}
 			if i%5 == 0 { // exactly one in five answered: 20 %
@@ -95,13 +95,13 @@ func checkRanges(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 		if err := l.Right(ctx, inRange(a, 0), now); err != nil {
 			t.Fatal(err)
 		}
-		if err := l.Take(ctx, inRange(a, 10), now); !IsRefused(err) {
+		if err := take(l, ctx, inRange(a, 10), now); !IsRefused(err) {
 			t.Fatalf("10 codes, 1 answered (10 %%): got %v, want refused", err)
 		}
 		if err := l.Right(ctx, inRange(a, 1), now); err != nil {
 			t.Fatal(err)
 		}
-		if err := l.Take(ctx, inRange(a, 10), now); err != nil {
+		if err := take(l, ctx, inRange(a, 10), now); err != nil {
 			t.Errorf("10 codes, 2 answered (20 %%): got %v, want served", err)
 		}
 	})
@@ -131,7 +131,7 @@ func checkRanges(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 		l := make(t, rangePolicy(Rules{PerPhone: Rule{Limit: 1, Window: time.Hour}, Pool: Rule{Limit: 12, Window: time.Hour}}, guard))
 		takeAll(t, l, now, numbers(a, 0, 10)...)
 		for range 20 { // a flood into the closed range
-			if r := refusal(t, "flood", l.Take(ctx, inRange(a, 999), now)); !r.RangeWide() {
+			if r := refusal(t, "flood", take(l, ctx, inRange(a, 999), now)); !r.RangeWide() {
 				t.Fatalf("got %v, want the range guard", r)
 			}
 		}
@@ -143,10 +143,10 @@ func checkRanges(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 		}
 		// The number refused 20 times by the range still has its allowance
 		// of 1; the pool, not the range, refuses now.
-		if r := refusal(t, "after the pool's ceiling", l.Take(ctx, inRange(a, 999), now)); !r.PoolWide() {
+		if r := refusal(t, "after the pool's ceiling", take(l, ctx, inRange(a, 999), now)); !r.PoolWide() {
 			t.Errorf("got %v, want the pool's ceiling", r)
 		}
-		if err := l.Take(ctx, inRange(a, 999), t0.Add(time.Hour)); err != nil {
+		if err := take(l, ctx, inRange(a, 999), t0.Add(time.Hour)); err != nil {
 			t.Errorf("next window: got %v, want served (refused sends spend no allowance)", err)
 		}
 	})
@@ -184,18 +184,18 @@ func checkRanges(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 		if got := takeAll(t, l, now, uk[:3]...); got != 3 {
 			t.Fatalf("got %d of 3 codes to +44, want all", got)
 		}
-		rf := refusal(t, "fourth +44 code in the hour", l.Take(ctx, uk[3], now))
+		rf := refusal(t, "fourth +44 code in the hour", take(l, ctx, uk[3], now))
 		if !rf.CountryWide() || rf.RangeWide() || rf.PoolWide() || rf.RetryAfter() != 40*time.Minute {
 			t.Errorf("got country %v range %v pool %v wait %s; want the country budget until the hour ends",
 				rf.CountryWide(), rf.RangeWide(), rf.PoolWide(), rf.RetryAfter())
 		}
-		if err := l.Take(ctx, "+12025550123", now); err != nil {
+		if err := take(l, ctx, "+12025550123", now); err != nil {
 			t.Errorf("+1 with its own budget: got %v, want served", err)
 		}
-		if err := l.Take(ctx, "+33612345678", now); err != nil {
+		if err := take(l, ctx, "+33612345678", now); err != nil {
 			t.Errorf("+33 with no budget: got %v, want served", err)
 		}
-		if err := l.Take(ctx, uk[3], t0.Add(time.Hour)); err != nil {
+		if err := take(l, ctx, uk[3], t0.Add(time.Hour)); err != nil {
 			t.Errorf("+44 in the next hour: got %v, want served", err)
 		}
 	})
@@ -207,7 +207,7 @@ func checkRanges(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				err := l.Take(ctx, inRange(a, i), now)
+				err := take(l, ctx, inRange(a, i), now)
 				if err == nil {
 					allowed.Add(1)
 				} else if !IsRefused(err) {
@@ -223,7 +223,7 @@ func checkRanges(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 		// a second makes 20 % and opens it for exactly one more code
 		// (11 sent, 2 answered: 18 %).
 		_ = l.Right(ctx, inRange(a, 0), now)
-		if err := l.Take(ctx, inRange(a, 900), now); !IsRefused(err) {
+		if err := take(l, ctx, inRange(a, 900), now); !IsRefused(err) {
 			t.Errorf("1 answered of 10: got %v, want refused", err)
 		}
 		_ = l.Right(ctx, inRange(a, 1), now)
@@ -241,7 +241,7 @@ func checkRanges(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if l.Take(ctx, inRange(a, i), now) == nil {
+				if take(l, ctx, inRange(a, i), now) == nil {
 					burst.Add(1)
 				}
 			}()
@@ -250,7 +250,7 @@ func checkRanges(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if l.Take(ctx, fmt.Sprintf("+1202%03d0123", i), now) == nil {
+				if take(l, ctx, fmt.Sprintf("+1202%03d0123", i), now) == nil {
 					abroad.Add(1)
 				}
 			}()
@@ -260,7 +260,7 @@ func checkRanges(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 			defer wg.Done()
 			for i := range 30 {
 				n := inRange(b, i)
-				if err := l.Take(ctx, n, now); err != nil {
+				if err := take(l, ctx, n, now); err != nil {
 					t.Errorf("real user %d in an answered range: got %v, want served", i, err)
 					return
 				}
@@ -405,7 +405,7 @@ func TestOpenMatchesShortfall(t *testing.T) {
 func TestMemoryForgetsOldRanges(t *testing.T) {
 	m, _ := NewMemory(rangePolicy(Rules{}, guard))
 	for i := range 100 {
-		_ = m.Take(context.Background(), inRange(fmt.Sprintf("+4477009%02d", i), 0), t0.Add(time.Duration(i)*time.Hour))
+		_ = take(m, context.Background(), inRange(fmt.Sprintf("+4477009%02d", i), 0), t0.Add(time.Duration(i)*time.Hour))
 	}
 	if n := len(m.ranges); n > 1 {
 		t.Errorf("got %d range counters after 100 hours, want old windows forgotten", n)

@@ -17,11 +17,22 @@ var testKey = []byte("ratelimit-test-key-0123456789abcdef")
 
 // limiter is what both implementations offer.
 type limiter interface {
-	Take(ctx context.Context, phone string, now time.Time) error
+	sendTaker
 	Wrong(ctx context.Context, phone string, now time.Time) error
 	Right(ctx context.Context, phone string, now time.Time) error
 	Clear(ctx context.Context, phone string) error
 	ClearRange(ctx context.Context, phone string, now time.Time) error
+}
+
+// sendTaker takes sends; both implementations are one.
+type sendTaker interface {
+	Take(ctx context.Context, phone string, now time.Time) (func(context.Context) error, error)
+}
+
+// take takes one send from l and keeps only its error.
+func take(l sendTaker, ctx context.Context, phone string, now time.Time) error {
+	_, err := l.Take(ctx, phone, now)
+	return err
 }
 
 func policy(sends Rules, guesses GuessRules) Policy {
@@ -42,51 +53,72 @@ func refusal(t *testing.T, what string, err error) *Refused {
 func checkLimits(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 	ctx := context.Background()
 	sendsOnly := func(r Rules) Policy { return policy(r, DefaultGuessRules()) }
+	t.Run("a send given back counts nowhere", func(t *testing.T) {
+		l := make(t, sendsOnly(Rules{PerPhone: Rule{Limit: 2, Window: time.Hour}, Pool: Rule{Limit: 3, Window: time.Hour}}))
+		for i := 0; i < 5; i++ {
+			giveBack, err := l.Take(ctx, "+447700900031", t0)
+			if err != nil {
+				t.Fatalf("send %d, each given back: %v", i+1, err)
+			}
+			if err := giveBack(ctx); err != nil {
+				t.Fatalf("give back %d: %v", i+1, err)
+			}
+		}
+		got := 0
+		for _, p := range []string{"+447700900031", "+447700900031", "+447700900031", "+447700900032", "+447700900033"} {
+			if take(l, ctx, p, t0) == nil {
+				got++
+			}
+		}
+		if got != 3 {
+			t.Errorf("after five sends given back: got %d of 5 sends allowed, want 3 (the number's 2 and the pool's third)", got)
+		}
+	})
 	t.Run("per phone limit holds and says when", func(t *testing.T) {
 		l := make(t, sendsOnly(Rules{PerPhone: Rule{Limit: 5, Window: 15 * time.Minute}}))
 		now := t0.Add(2 * time.Minute)
 		for i := 0; i < 5; i++ {
-			if err := l.Take(ctx, "+447700900001", now); err != nil {
+			if err := take(l, ctx, "+447700900001", now); err != nil {
 				t.Fatalf("send %d: got %v, want allowed", i+1, err)
 			}
 		}
-		r := refusal(t, "sixth send", l.Take(ctx, "+447700900001", now))
+		r := refusal(t, "sixth send", take(l, ctx, "+447700900001", now))
 		if r.RetryAfter() != 13*time.Minute || r.PoolWide() || r.WrongAnswers() {
 			t.Errorf("sixth send: got wait %s pool %v answers %v; want 13m, a phone limit", r.RetryAfter(), r.PoolWide(), r.WrongAnswers())
 		}
-		if err := l.Take(ctx, "+447700900002", now); err != nil {
+		if err := take(l, ctx, "+447700900002", now); err != nil {
 			t.Errorf("another number: got %v, want allowed", err)
 		}
 	})
 	t.Run("window rolls over", func(t *testing.T) {
 		l := make(t, sendsOnly(Rules{PerPhone: Rule{Limit: 2, Window: time.Minute}}))
 		for i := 0; i < 2; i++ {
-			_ = l.Take(ctx, "+447700900003", t0)
+			_ = take(l, ctx, "+447700900003", t0)
 		}
-		if err := l.Take(ctx, "+447700900003", t0.Add(59*time.Second)); err == nil {
+		if err := take(l, ctx, "+447700900003", t0.Add(59*time.Second)); err == nil {
 			t.Error("same window: got allowed, want refused")
 		}
-		if err := l.Take(ctx, "+447700900003", t0.Add(time.Minute)); err != nil {
+		if err := take(l, ctx, "+447700900003", t0.Add(time.Minute)); err != nil {
 			t.Errorf("next window: got %v, want allowed", err)
 		}
 	})
 	t.Run("pool ceiling says so and spends no number's allowance", func(t *testing.T) {
 		l := make(t, sendsOnly(Rules{PerPhone: Rule{Limit: 2, Window: time.Hour}, Pool: Rule{Limit: 3, Window: time.Minute}}))
 		for i, phone := range []string{"+447700900010", "+447700900011", "+447700900012"} {
-			if err := l.Take(ctx, phone, t0); err != nil {
+			if err := take(l, ctx, phone, t0); err != nil {
 				t.Fatalf("send %d: got %v, want allowed", i+1, err)
 			}
 		}
 		// A brand-new number during the flood: refused by the pool, five times.
 		for i := 0; i < 5; i++ {
-			r := refusal(t, "new number at the ceiling", l.Take(ctx, "+447700900013", t0.Add(10*time.Second)))
+			r := refusal(t, "new number at the ceiling", take(l, ctx, "+447700900013", t0.Add(10*time.Second)))
 			if !r.PoolWide() || r.RetryAfter() != 50*time.Second {
 				t.Fatalf("got pool %v wait %s, want the pool ceiling with 50s to wait", r.PoolWide(), r.RetryAfter())
 			}
 		}
 		// Next minute: the number still has its whole allowance of 2.
 		for i := 0; i < 2; i++ {
-			if err := l.Take(ctx, "+447700900013", t0.Add(time.Minute+time.Duration(i)*time.Second)); err != nil {
+			if err := take(l, ctx, "+447700900013", t0.Add(time.Minute+time.Duration(i)*time.Second)); err != nil {
 				t.Fatalf("send %d after the flood: got %v, want allowed (refused sends must not spend the allowance)", i+1, err)
 			}
 		}
@@ -99,7 +131,7 @@ func checkLimits(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				err := l.Take(ctx, "+447700900020", t0)
+				err := take(l, ctx, "+447700900020", t0)
 				if err == nil {
 					allowed.Add(1)
 				} else if !IsRefused(err) {
@@ -134,7 +166,7 @@ func checkLimits(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 			if r := refusal(t, "right answer in a cool-off", l.Right(ctx, phone, now.Add(time.Second))); !r.WrongAnswers() {
 				t.Fatalf("right answer in a cool-off: got %v, want refused", r)
 			}
-			if r := refusal(t, "code in a cool-off", l.Take(ctx, phone, now.Add(wantCool-time.Second))); !r.WrongAnswers() {
+			if r := refusal(t, "code in a cool-off", take(l, ctx, phone, now.Add(wantCool-time.Second))); !r.WrongAnswers() {
 				t.Fatalf("code in a cool-off: got %v, want a wrong-answers refusal", r)
 			}
 			now = now.Add(wantCool)
@@ -148,14 +180,14 @@ func checkLimits(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 			if err := l.Right(ctx, phone, at); !IsRefused(err) {
 				t.Errorf("right answer after the lock at %s: got %v, want refused", at, err)
 			}
-			if err := l.Take(ctx, phone, at); !IsRefused(err) {
+			if err := take(l, ctx, phone, at); !IsRefused(err) {
 				t.Errorf("code after the lock at %s: got %v, want refused", at, err)
 			}
 		}
 		if err := l.Clear(ctx, phone); err != nil {
 			t.Fatal(err)
 		}
-		if err := l.Take(ctx, phone, now); err != nil {
+		if err := take(l, ctx, phone, now); err != nil {
 			t.Errorf("code after an administrator cleared the lock: got %v, want allowed", err)
 		}
 	})
@@ -187,7 +219,7 @@ func checkLimits(t *testing.T, make func(t *testing.T, p Policy) limiter) {
 		if err := l.Right(ctx, phone, at(10)); !IsRefused(err) {
 			t.Errorf("a right answer when the day is full: got %v, want refused (it cannot be told from a guess)", err)
 		}
-		if err := l.Take(ctx, phone, at(10)); !IsRefused(err) {
+		if err := take(l, ctx, phone, at(10)); !IsRefused(err) {
 			t.Errorf("a code when the day is full: got %v, want refused", err)
 		}
 		// The first answer is 24 hours old: one place is free, one.
@@ -270,7 +302,7 @@ func TestMemory(t *testing.T) {
 func TestMemoryForgetsOldWindows(t *testing.T) {
 	m, _ := NewMemory(policy(DefaultRules(), DefaultGuessRules()))
 	for i := 0; i < 100; i++ {
-		_ = m.Take(context.Background(), "+4477009"+string(rune('0'+i%10))+"0000", t0.Add(time.Duration(i)*time.Hour))
+		_ = take(m, context.Background(), "+4477009"+string(rune('0'+i%10))+"0000", t0.Add(time.Duration(i)*time.Hour))
 	}
 	if n := len(m.counts); n > 4 {
 		t.Errorf("got %d counters after 100 hours, want old windows forgotten", n)
@@ -335,10 +367,10 @@ func TestMemoryForgetsAYearOn(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		_ = m.Wrong(ctx, phone, t0)
 	}
-	if err := m.Take(ctx, phone, t0.Add(guessMemory-time.Second)); !IsRefused(err) {
+	if err := take(m, ctx, phone, t0.Add(guessMemory-time.Second)); !IsRefused(err) {
 		t.Errorf("a second short of a year: got %v, want still locked", err)
 	}
-	if err := m.Take(ctx, phone, t0.Add(guessMemory)); err != nil {
+	if err := take(m, ctx, phone, t0.Add(guessMemory)); err != nil {
 		t.Errorf("a year on: got %v, want the lock forgotten", err)
 	}
 }
