@@ -16,6 +16,7 @@
 //	SendsRefusedPool    Count         ... by the pool's ceiling
 //	SendsRefusedLockout Count         ... by a cool-off or lock after wrong answers
 //	SendFailures        Count         SNS failed to take a code
+//	SendsUncertain      Count         a code sent with no answer from SNS (it may not arrive)
 //	AnswersRight        Count         a right answer
 //	AnswersWrong        Count         a wrong answer
 //	AnswersExpired      Count         an answer to an expired code

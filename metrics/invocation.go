@@ -18,6 +18,9 @@ type Invocation struct {
 	Refused Reason
 	// SendFailed reports a code that SNS did not take.
 	SendFailed bool
+	// SendUncertain reports a code sent (Sent) whose request went out
+	// with no answer from SNS: it may or may not arrive.
+	SendUncertain bool
 	// Answer is the verdict on an answer, if one was checked.
 	Answer AnswerResult
 	// SendLatency is how long the SNS call took, for a code sent or a send
@@ -84,6 +87,8 @@ func (inv Invocation) validate() error {
 		return fmt.Errorf("unknown refusal reason %q", inv.Refused)
 	case inv.Sent && (inv.SendFailed || inv.Refused != ReasonNone):
 		return errors.New("a code both sent and refused or failed")
+	case inv.SendUncertain && !inv.Sent:
+		return errors.New("an uncertain send of a code not sent")
 	case inv.SendFailed && inv.Refused != ReasonNone:
 		return errors.New("a code both refused and failed")
 	case inv.Answer < AnswerNone || inv.Answer > AnswerExpired:

@@ -16,6 +16,7 @@ const (
 	SendsRefusedPool    = "SendsRefusedPool"
 	SendsRefusedLockout = "SendsRefusedLockout"
 	SendFailures        = "SendFailures"
+	SendsUncertain      = "SendsUncertain"
 	AnswersRight        = "AnswersRight"
 	AnswersWrong        = "AnswersWrong"
 	AnswersExpired      = "AnswersExpired"
@@ -47,6 +48,7 @@ func All() []Metric {
 		{SendsRefusedPool, UnitCount},
 		{SendsRefusedLockout, UnitCount},
 		{SendFailures, UnitCount},
+		{SendsUncertain, UnitCount},
 		{AnswersRight, UnitCount},
 		{AnswersWrong, UnitCount},
 		{AnswersExpired, UnitCount},

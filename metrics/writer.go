@@ -52,7 +52,7 @@ func (w *Writer) Write(inv Invocation) error {
 	if err := inv.validate(); err != nil {
 		return fmt.Errorf("metrics: %w", err)
 	}
-	var vals [6]value
+	var vals [7]value
 	n := 0
 	add := func(name, unit, v string) {
 		vals[n] = value{name, unit, v}
@@ -67,6 +67,9 @@ func (w *Writer) Write(inv Invocation) error {
 	}
 	if inv.SendFailed {
 		add(SendFailures, UnitCount, "1")
+	}
+	if inv.SendUncertain {
+		add(SendsUncertain, UnitCount, "1")
 	}
 	switch inv.Answer {
 	case AnswerRight:

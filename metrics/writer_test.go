@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -154,6 +156,8 @@ func TestWriteLines(t *testing.T) {
 		{"right answer", Invocation{Answer: AnswerRight}, map[string]float64{AnswersRight: 1}},
 		{"wrong answer", Invocation{Answer: AnswerWrong}, map[string]float64{AnswersWrong: 1}},
 		{"expired answer", Invocation{Answer: AnswerExpired}, map[string]float64{AnswersExpired: 1}},
+		{"sent with no answer from SNS", Invocation{Sent: true, SendUncertain: true, SendLatency: 3 * time.Second},
+			map[string]float64{CodesSent: 1, SendsUncertain: 1, SendLatency: 3000}},
 		{"wrong answer, then a new code", Invocation{Answer: AnswerWrong, Sent: true, Segments: 2, SendLatency: time.Millisecond},
 			map[string]float64{AnswersWrong: 1, CodesSent: 1, SMSSegments: 2, SendLatency: 1}},
 	}
@@ -207,6 +211,7 @@ func TestWriteRefuses(t *testing.T) {
 	}{
 		{"sent and refused", Invocation{Sent: true, Refused: ReasonPool}},
 		{"sent and failed", Invocation{Sent: true, SendFailed: true}},
+		{"uncertain and not sent", Invocation{SendUncertain: true}},
 		{"refused and failed", Invocation{Refused: ReasonRange, SendFailed: true}},
 		{"unknown reason", Invocation{Refused: "+447700900123"}},
 		{"unknown verdict", Invocation{Answer: 7}},
@@ -362,8 +367,20 @@ func TestAllMatchesConstants(t *testing.T) {
 		}
 		seen[m.Name] = true
 	}
-	if len(seen) != 13 {
-		t.Errorf("got %d metrics, want the 13 of the package documentation", len(seen))
+	doc, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var documented []string
+	for _, m := range regexp.MustCompile(`(?m)^//\t(\w+) +(\w+) `).FindAllStringSubmatch(string(doc), -1) {
+		documented = append(documented, m[1]+" "+m[2])
+	}
+	var all []string
+	for _, m := range All() {
+		all = append(all, m.Name+" "+m.Unit)
+	}
+	if !slices.Equal(all, documented) {
+		t.Errorf("got metrics %v, want those of the package documentation %v, in its order", all, documented)
 	}
 }
 

@@ -134,20 +134,37 @@ func stringAttr(v string) types.MessageAttributeValue {
 // SendCode publishes the message for code to phone, an E.164 number, in
 // the language of locale or else of the number (see Messages.Render), and
 // waits at most the configured timeout. It returns the message's segments.
+// A failed send is a *SendError that says whether the text may still
+// arrive; one that SNS did not take is tried again once, within the same
+// timeout, when a later try may succeed, and one that may have been taken
+// never (see delivery.go).
 func (s *SNS) SendCode(ctx context.Context, phone, code, locale string) (int, error) {
 	msg := s.cfg.Messages.Render(locale, phone, code)
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
-	_, err := s.client.Publish(ctx, &sns.PublishInput{
+	in := &sns.PublishInput{
 		PhoneNumber:       aws.String(phone),
 		Message:           aws.String(msg.Text),
 		MessageAttributes: s.attrs,
-	})
-	if err != nil {
-		return 0, fmt.Errorf("publish sms: %w", err)
 	}
-	return msg.Segments, nil
+	for try := 1; ; try++ {
+		tctx, wrote := tracked(ctx)
+		_, err := s.client.Publish(tctx, in, noRetries)
+		if err == nil {
+			return msg.Segments, nil
+		}
+		if !notTaken(err, wrote.Load()) {
+			return 0, &SendError{err: fmt.Errorf("publish sms, no answer: %w", err), uncertain: true}
+		}
+		if try == publishTries || !worthRetrying(err, wrote.Load()) || !backoff(ctx) {
+			return 0, &SendError{err: fmt.Errorf("publish sms: %w", err)}
+		}
+	}
 }
+
+// noRetries turns the SDK's retries off for one Publish: SendCode alone
+// decides what is safe to try again.
+func noRetries(o *sns.Options) { o.Retryer = aws.NopRetryer{} }
 
 // Writer prints code messages instead of sending them. It is for local
 // development only: the message contains the code.
