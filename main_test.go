@@ -97,42 +97,64 @@ func TestSetupSendsThroughSNS(t *testing.T) {
 }
 
 // TestSetupSNSFailure points the real SNS client at a server that never
-// answers: the challenge fails with the safe message within the SMS timeout.
+// answers, and at one that refuses connections. With no answer the text
+// may have gone: the challenge goes on, saying delivery is uncertain,
+// within the SMS timeout. A refused connection sent nothing: the user gets
+// the safe message.
 func TestSetupSNSFailure(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
+	defer silent.Close()
 	go func() {
 		for {
-			c, err := l.Accept()
+			c, err := silent.Accept()
 			if err != nil {
 				return
 			}
 			defer c.Close() // hold the connection open, never answer
 		}
 	}()
-	moto := testenv.StartMoto(t)
-	deployedOnMoto(t, moto)
-	t.Setenv("AWS_ENDPOINT_URL_SNS", "http://"+l.Addr().String())
-	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("PHONEPASS_SMS_TIMEOUT", "300ms")
-	h, err := setup(context.Background())
+	refusing, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
-	_, err = h.Invoke(context.Background(), createEvent(t, "+447400123456"))
-	if err == nil || err.Error() != "[send_failed] could not send the code" {
-		t.Errorf("got error %v, want \"[send_failed] could not send the code\"", err)
-	}
-	// Not a timing assertion of performance: the bound is the configured
-	// timeout, which must hold for Cognito's 5-second limit.
-	if d := time.Since(start); d > 4*time.Second {
-		t.Errorf("create took %v, want it bounded by the 300ms SMS timeout", d)
+	refusing.Close()
+	for _, tt := range []struct {
+		name, endpoint, wantErr string
+		phone                   string
+	}{
+		{"no answer", "http://" + silent.Addr().String(), "", "+447400123456"},
+		{"connection refused", "http://" + refusing.Addr().String(), "[send_failed] could not send the code", "+447400123457"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			deployedOnMoto(t, testenv.StartMoto(t))
+			t.Setenv("AWS_ENDPOINT_URL_SNS", tt.endpoint)
+			t.Setenv("AWS_ACCESS_KEY_ID", "testing")
+			t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
+			t.Setenv("AWS_REGION", "us-east-1")
+			t.Setenv("PHONEPASS_SMS_TIMEOUT", "300ms")
+			h, err := setup(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			out, err := h.Invoke(context.Background(), createEvent(t, tt.phone))
+			switch {
+			case tt.wantErr != "" && (err == nil || err.Error() != tt.wantErr):
+				t.Errorf("got error %v, want %q", err, tt.wantErr)
+			case tt.wantErr == "" && err != nil:
+				t.Errorf("got error %v, want the challenge", err)
+			case tt.wantErr == "" && !strings.Contains(string(out), `"deliveryUncertain":"true"`):
+				t.Errorf("got %s, want deliveryUncertain true", out)
+			}
+			// Not a timing assertion of performance: the bound is the configured
+			// timeout, which must hold for Cognito's 5-second limit.
+			if d := time.Since(start); d > 4*time.Second {
+				t.Errorf("create took %v, want it bounded by the 300ms SMS timeout", d)
+			}
+		})
 	}
 }
 

@@ -57,9 +57,8 @@ const (
 	EnvSMSSenderID = "PHONEPASS_SMS_SENDER_ID"
 	// EnvSMSOriginationNumber is an optional E.164 number to send from.
 	EnvSMSOriginationNumber = "PHONEPASS_SMS_ORIGINATION_NUMBER"
-	// EnvSMSTimeout bounds each send: 100ms to 3.5s, default 3s. With the
-	// send limiter's 500ms it keeps CreateAuthChallenge inside the template's
-	// 4-second function timeout.
+	// EnvSMSTimeout bounds each send: 100ms to 3s, default 3s, what the
+	// time budget (budget.go) leaves inside the 4-second function timeout.
 	EnvSMSTimeout = "PHONEPASS_SMS_TIMEOUT"
 	// EnvDryRun, when true, prints each SMS (code included) instead of sending
 	// it. It is honoured only where EnvSAMLocal is "true"; anywhere else a true
@@ -161,12 +160,6 @@ func validTableName(s string) bool {
 	return true
 }
 
-// Bounds of EnvSMSTimeout: a send must end well inside Cognito's 5 seconds.
-const (
-	MinSMSTimeout = 100 * time.Millisecond
-	MaxSMSTimeout = 3500 * time.Millisecond
-)
-
 // Config is phonepass's whole configuration.
 type Config struct {
 	// Triggers holds the sign-in rules.
@@ -242,7 +235,7 @@ func load(lookup func(string) (string, bool), localKey string) (Config, error) {
 		SMSType:           r.str(EnvSMSType),
 		SenderID:          r.str(EnvSMSSenderID),
 		OriginationNumber: r.str(EnvSMSOriginationNumber),
-		Timeout:           r.duration(EnvSMSTimeout, sms.DefaultTimeout, MinSMSTimeout, MaxSMSTimeout),
+		Timeout:           r.smsTimeout(),
 	}
 	if c.SMS.SMSType == "" {
 		c.SMS.SMSType = sms.Transactional
@@ -479,6 +472,17 @@ func (r *reader) duration(name string, def, lo, hi time.Duration) time.Duration 
 	if d < lo || d > hi {
 		r.check(name, fmt.Errorf("%s is not in %s..%s", d, lo, hi))
 		return def
+	}
+	return d
+}
+
+// smsTimeout reads EnvSMSTimeout, refusing one that the time budget has
+// no room for with a message that gives the sum.
+func (r *reader) smsTimeout() time.Duration {
+	d := r.duration(EnvSMSTimeout, sms.DefaultTimeout, MinSMSTimeout, time.Minute)
+	if err := checkBudget(d); err != nil {
+		r.check(EnvSMSTimeout, err)
+		return sms.DefaultTimeout
 	}
 	return d
 }

@@ -275,7 +275,7 @@ func TestLoadNamesTheVariable(t *testing.T) {
 		EnvSMSType:                 {"transactional", "Marketing"},
 		EnvSMSSenderID:             {"TooLongSenderID", "12345"},
 		EnvSMSOriginationNumber:    {"2065550100"},
-		EnvSMSTimeout:              {"50ms", "3501ms", "4s", "3"},
+		EnvSMSTimeout:              {"50ms", "3001ms", "3500ms", "4s", "3"},
 		EnvDryRun:                  {"maybe"},
 		EnvLogLevel:                {"verbose", "fatal"},
 		EnvRateLimitTable:          {"a", "bad name!"},
@@ -388,5 +388,24 @@ func TestLoadMessagesThatCannotFit(t *testing.T) {
 	vars[EnvSMSMaxSegments] = "2"
 	if _, err := Load(env(with(vars))); err != nil {
 		t.Errorf("with two segments allowed: got %v, want no error", err)
+	}
+}
+
+// TestTimeBudget: the slowest path's worst case with the defaults fits the
+// function's timeout, which is inside Cognito's; an SMS timeout a
+// millisecond over what the budget leaves is refused with the sum.
+func TestTimeBudget(t *testing.T) {
+	if w := worstCreate(sms.DefaultTimeout); w > FunctionTimeout || FunctionTimeout >= CognitoTimeout {
+		t.Fatalf("worst case with the defaults: got %s in a %s function timeout (Cognito %s), want it to fit", w, FunctionTimeout, CognitoTimeout)
+	}
+	if MaxSMSTimeout != 3*time.Second {
+		t.Errorf("MaxSMSTimeout: got %s, want 3s (4 s - 0.5 s - 0.3 s - 0.2 s)", MaxSMSTimeout)
+	}
+	if _, err := Load(env(map[string]string{EnvSMSTimeout: "3s", EnvSAMLocal: "true"})); err != nil {
+		t.Errorf("3s: got %v, want it accepted", err)
+	}
+	_, err := Load(env(map[string]string{EnvSMSTimeout: "3001ms", EnvSAMLocal: "true"}))
+	if err == nil || !strings.Contains(err.Error(), "worst case of 4.001s") || !strings.Contains(err.Error(), "at most 3s") {
+		t.Errorf("3001ms: got %v, want the worst case 4.001s and the bound 3s named", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/phonepass/phonepass/config"
 	"github.com/phonepass/phonepass/otp"
@@ -141,8 +142,8 @@ func checkFunction(c *cfnTemplate) error {
 	if m, ok := number(p["MemorySize"]); !ok || m < 128 || m > 256 {
 		errs = append(errs, fmt.Errorf("MemorySize: got %v, want 128 to 256", p["MemorySize"]))
 	}
-	if s, ok := number(p["Timeout"]); !ok || s < 1 || s >= 5 {
-		errs = append(errs, fmt.Errorf("Timeout: got %v, want 1 to 4 seconds (Cognito waits 5)", p["Timeout"]))
+	if s, ok := number(p["Timeout"]); !ok || time.Duration(s*float64(time.Second)) != config.FunctionTimeout {
+		errs = append(errs, fmt.Errorf("Timeout: got %v, want config.FunctionTimeout, %s, which the time budget fits inside Cognito's %s", p["Timeout"], config.FunctionTimeout, config.CognitoTimeout))
 	}
 	if got, _ := scalar(fn.Metadata["BuildMethod"]); got != "makefile" {
 		errs = append(errs, fmt.Errorf("Metadata.BuildMethod: got %v, want makefile (go1.x omits -tags lambda.norpc and CGO_ENABLED=0)", fn.Metadata["BuildMethod"]))

@@ -29,6 +29,11 @@ const (
 	ParamResendInSeconds = "resendInSeconds"
 	// ParamExpiresInSeconds is the number of seconds the code stays valid.
 	ParamExpiresInSeconds = "expiresInSeconds"
+	// ParamDeliveryUncertain is "true" when the code's text went to SNS
+	// and no answer came: it may or may not arrive (the code works if it
+	// does, and a new one may be asked for once the resend wait is over);
+	// otherwise "false".
+	ParamDeliveryUncertain = "deliveryUncertain"
 )
 
 // Attribute names read from userAttributes.
@@ -201,6 +206,7 @@ func (h *Handler) createAuthChallenge(ctx context.Context, ev *createEvent, out 
 	public[ParamResendInSeconds] = strconv.Itoa(int((wait + 999_999_999) / 1_000_000_000))
 	left := r.sentAt().Add(h.cfg.CodeTTL).Sub(now)
 	public[ParamExpiresInSeconds] = strconv.Itoa(max(int(left.Seconds()), 0))
+	public[ParamDeliveryUncertain] = strconv.FormatBool(r.uncertain)
 	ev.Response.PrivateChallengeParameters[privateDigest] = r.digest.String()
 	ev.Response.ChallengeMetadata = r.String()
 	return nil
@@ -219,7 +225,8 @@ func (h *Handler) sendNew(ctx context.Context, userName string, to recipient, no
 			return round{}, err
 		}
 	}
-	if err := h.takeSend(ctx, to.phone, now, out); err != nil {
+	undo, err := h.takeSend(ctx, to.phone, now, out)
+	if err != nil {
 		return round{}, err
 	}
 	started := time.Now()
@@ -234,17 +241,27 @@ func (h *Handler) sendNew(ctx context.Context, userName string, to recipient, no
 	}
 	code, err := h.random(h.cfg.CodeDigits)
 	if err != nil {
+		giveBack(ctx, undo, out)
 		return round{}, fmt.Errorf("generate code: %w", err)
 	}
 	d, err := h.cfg.Keys.NewDigest(userName, code, now)
 	if err != nil {
+		giveBack(ctx, undo, out)
 		return round{}, fmt.Errorf("digest code: %w", err)
 	}
 	start := time.Now()
 	out.segments, err = h.sender.SendCode(ctx, to.phone, code, to.locale)
 	out.sendLatency = time.Since(start)
-	if err != nil {
+	var u uncertain
+	switch {
+	case err != nil && errors.As(err, &u) && u.Uncertain():
+		// It may have gone: the send stays counted, and the challenge goes
+		// on, so a text that arrives works and none is sent twice.
+		out.result, out.detail, out.segments = OutcomeSentUncertain, err, 0
+		return round{resends: resends, digest: d, uncertain: true}, nil
+	case err != nil:
 		out.result, out.detail = OutcomeSendFailed, err
+		giveBack(ctx, undo, out)
 		return round{}, errSendFailed
 	}
 	if h.cfg.HideUnknownUsers {

@@ -49,6 +49,13 @@ type Sender interface {
 	SendCode(ctx context.Context, phone, code, locale string) (segments int, err error)
 }
 
+// uncertain is what a Sender's error says of itself when the text may have
+// gone all the same (package sms's SendError): the request went out and no
+// answer came. Any other error is a text that was not taken.
+type uncertain interface {
+	Uncertain() bool
+}
+
 // SenderFunc adapts a function to Sender.
 type SenderFunc func(ctx context.Context, phone, code, locale string) (int, error)
 

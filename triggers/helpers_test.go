@@ -49,7 +49,10 @@ func noPause(context.Context, time.Duration) {}
 type outbox struct {
 	mu   sync.Mutex
 	sent []sentCode
-	err  error
+	err  error // returned before anything is sent
+	// lost is returned after the code is recorded: a text that went out
+	// whose answer was lost.
+	lost error
 }
 
 type sentCode struct{ phone, code, locale string }
@@ -61,6 +64,9 @@ func (o *outbox) SendCode(_ context.Context, phone, code, locale string) (int, e
 		return 0, o.err
 	}
 	o.sent = append(o.sent, sentCode{phone, code, locale})
+	if o.lost != nil {
+		return 0, o.lost
+	}
 	return 1, nil
 }
 

@@ -20,20 +20,32 @@ type fakeLimiter struct {
 	take, clear   func(phone string) error
 	answer        func(phone string, right bool) error
 	taken         []string
+	givenBack     []string
+	giveBack      func(ctx context.Context) error // a nil one succeeds
 	wrongs        []string
 	rights        []string
 	cleared       []string
 	rangesCleared []string
 }
 
-func (l *fakeLimiter) Take(_ context.Context, phone string, _ time.Time) error {
+func (l *fakeLimiter) Take(_ context.Context, phone string, _ time.Time) (func(context.Context) error, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.taken = append(l.taken, phone)
-	if l.take == nil {
-		return nil
+	if l.take != nil {
+		if err := l.take(phone); err != nil {
+			return nil, err
+		}
 	}
-	return l.take(phone)
+	return func(ctx context.Context) error {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.givenBack = append(l.givenBack, phone)
+		if l.giveBack == nil {
+			return nil
+		}
+		return l.giveBack(ctx)
+	}, nil
 }
 
 func (l *fakeLimiter) Wrong(_ context.Context, phone string, _ time.Time) error {

@@ -16,8 +16,9 @@ import (
 type Limiter interface {
 	// Take records one code about to be sent to phone at now, unless the
 	// number is cooling off or locked after wrong answers, or a send limit
-	// is reached.
-	Take(ctx context.Context, phone string, now time.Time) error
+	// is reached. The function it returns gives the code back, for a text
+	// that SNS did not take.
+	Take(ctx context.Context, phone string, now time.Time) (giveBack func(context.Context) error, err error)
 	// Wrong counts one wrong answer for phone at now, unless the number is
 	// cooling off, locked or out of its day's wrong answers.
 	Wrong(ctx context.Context, phone string, now time.Time) error
@@ -67,13 +68,37 @@ func refused(r refusal) (error, Outcome) {
 	return userErr(CodeRateLimited, "too many codes requested for this phone number; try again in "+humanWait(wait)), OutcomeRateLimited
 }
 
-// takeSend asks the Limiter, if any, whether a code may be sent to phone.
-// A limiter that cannot be asked fails closed unless LimiterFailOpen.
-func (h *Handler) takeSend(ctx context.Context, phone string, now time.Time, out *outcome) error {
+// GiveBackTimeout bounds the give-back of a send that SNS did not take. It
+// runs on a context of its own, since the send's may have run out; the
+// time budget (package config) keeps room for it.
+const GiveBackTimeout = 300 * time.Millisecond
+
+// takeSend asks the Limiter, if any, whether a code may be sent to phone,
+// and returns the give-back of what it took (nil when nothing was). A
+// limiter that cannot be asked fails closed unless LimiterFailOpen.
+func (h *Handler) takeSend(ctx context.Context, phone string, now time.Time, out *outcome) (func(context.Context) error, error) {
 	if h.limiter == nil {
-		return nil
+		return nil, nil
 	}
-	return judge(h.limiter.Take(ctx, phone, now), h.cfg.LimiterFailOpen, "rate limiter", errSendFailed, out)
+	giveBack, err := h.limiter.Take(ctx, phone, now)
+	if err != nil {
+		giveBack = nil
+	}
+	return giveBack, judge(err, h.cfg.LimiterFailOpen, "rate limiter", errSendFailed, out)
+}
+
+// giveBack gives back a send that SNS did not take, so that it counts
+// toward no limit, on a context of its own with GiveBackTimeout; a failure
+// joins the send's error in the log.
+func giveBack(ctx context.Context, undo func(context.Context) error, out *outcome) {
+	if undo == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), GiveBackTimeout)
+	defer cancel()
+	if err := undo(ctx); err != nil {
+		out.detail = errors.Join(out.detail, fmt.Errorf("give back the send: %w", err))
+	}
 }
 
 // countAnswer asks the guess budget to admit an answer for phone, right

@@ -42,7 +42,8 @@ func invocationMetrics(src string, out outcome) metrics.Invocation {
 	inv := metrics.Invocation{Pool: out.pool}
 	switch src {
 	case SourceCreateAuthChallenge:
-		inv.Sent = out.result == OutcomeSent || out.result == OutcomeResent
+		inv.Sent = out.result == OutcomeSent || out.result == OutcomeResent || out.result == OutcomeSentUncertain
+		inv.SendUncertain = out.result == OutcomeSentUncertain
 		inv.SendFailed = out.result == OutcomeSendFailed
 		inv.Refused = sendRefusals[out.result]
 		inv.SendLatency = out.sendLatency

@@ -25,6 +25,7 @@ const (
 	OutcomeRangeLimited      Outcome = "range-limited"       // the range guard refused a code
 	OutcomeCountryLimited    Outcome = "country-limited"     // the country's budget refused a code
 	OutcomeSendFailed        Outcome = "send-failed"         // SNS did not take the code
+	OutcomeSentUncertain     Outcome = "sent-uncertain"      // Create sent a code with no answer from SNS: it may not arrive
 	OutcomeCoolingOff        Outcome = "cooling-off"         // a cool-off after wrong answers refused a code or an answer
 	OutcomeLocked            Outcome = "locked"              // the number is locked after wrong answers
 	OutcomeLimiterDown       Outcome = "limiter-unavailable" // the limits table could not be reached

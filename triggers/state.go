@@ -22,13 +22,17 @@ const privateDigest = "digest"
 var errBadSession = errors.New("session holds challenge metadata that phonepass did not write")
 
 // round is what CreateAuthChallenge records of one challenge in its
-// metadata, just what the next round needs: "PHONEPASS2 <resends> <digest>".
+// metadata, just what the next round needs: "PHONEPASS2 <resends> <digest>",
+// and " uncertain" after them when SNS gave no answer to the code's text.
 // The digest carries the time the code was sent; it is keyed (package otp),
 // so the metadata gives no code away. A challenge that can never succeed
 // has a digest of the same form that no answer matches.
 type round struct {
 	resends int        // new codes sent on request before this round
 	digest  otp.Digest // the code of this round
+	// uncertain: the code's text went to SNS with no answer, so the page
+	// may say it might not arrive (ParamDeliveryUncertain), each round.
+	uncertain bool
 }
 
 // sentAt returns when the code of r was sent.
@@ -36,12 +40,20 @@ func (r round) sentAt() time.Time { return r.digest.IssuedAt }
 
 // String encodes r as challenge metadata; parseRound reads it back.
 func (r round) String() string {
-	return metadataPrefix + " " + strconv.Itoa(r.resends) + " " + r.digest.String()
+	s := metadataPrefix + " " + strconv.Itoa(r.resends) + " " + r.digest.String()
+	if r.uncertain {
+		s += " " + uncertainMark
+	}
+	return s
 }
+
+// uncertainMark ends the metadata of a round whose text had no answer.
+const uncertainMark = "uncertain"
 
 func parseRound(s string) (round, error) {
 	f := strings.Split(s, " ")
-	if len(f) != 3 || f[0] != metadataPrefix {
+	marked := len(f) == 4 && f[3] == uncertainMark
+	if (len(f) != 3 && !marked) || f[0] != metadataPrefix {
 		return round{}, errBadSession
 	}
 	n, err := strconv.Atoi(f[1])
@@ -52,7 +64,7 @@ func parseRound(s string) (round, error) {
 	if err != nil {
 		return round{}, errBadSession
 	}
-	return round{resends: n, digest: d}, nil
+	return round{resends: n, digest: d, uncertain: marked}, nil
 }
 
 // wantsResend reports whether the client asked for a new code.
