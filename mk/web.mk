@@ -14,7 +14,7 @@ TEST_TARGETS  += test-web
 # setup-web installs the page's and the test's npm packages from their lock
 # files (again only when a lock file changed), and Debian's chromium when it
 # is missing. No npm package downloads a browser.
-setup-web: $(WEB_DIR)/node_modules/.package-lock.json $(BROWSER_DIR)/node_modules/.package-lock.json setup-chromium
+setup-web: setup-clients-web $(WEB_DIR)/node_modules/.package-lock.json $(BROWSER_DIR)/node_modules/.package-lock.json setup-chromium
 
 %/node_modules/.package-lock.json: %/package-lock.json
 	@if ! command -v npm >/dev/null; then \
@@ -33,11 +33,11 @@ setup-chromium:
 
 # test-web builds the page, serves it from the local pool on a free port and
 # runs the browser test (tests/browser/run.sh). Screenshots: test-artifacts/browser/.
-test-web:
+test-web: setup-clients-web
 	CHROMIUM=$(CHROMIUM) bash $(BROWSER_DIR)/run.sh
 
 # build-web builds the page into examples/web/dist.
-build-web: $(WEB_DIR)/node_modules/.package-lock.json
+build-web: setup-clients-web $(WEB_DIR)/node_modules/.package-lock.json
 	cd $(WEB_DIR) && npm run build
 
 # dev builds the page and starts the local pool serving it at http://$(DEV_ADDR)/.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the browser test end to end: builds examples/web, starts the local
+# Runs the browser tests end to end (the example page, signin.test.js, and
+# <phonepass-sign-in> on its element.html, element.test.js): builds examples/web, starts the local
 # pool in memory on a free loopback port serving the built page (resends
 # allowed at once), runs the playwright-core test in Debian's chromium, and
 # stops the pool. A missing node or chromium fails when CI=true and skips

@@ -165,7 +165,7 @@ describe('example sign-in page in chromium', { skip: why || false }, () => {
 
     await page.locator('#step-code').waitFor();
     assert.match(await page.textContent('#masked-phone'), /\*+0123$/);
-    assert.equal(await page.textContent('#attempts-left'), '3 attempts left.');
+    assert.equal(await page.textContent('#attempts-left'), 'Attempts left: 3.');
     assert.equal(await page.getAttribute('#code', 'autocomplete'), 'one-time-code');
     assert.equal(await page.getAttribute('#code', 'inputmode'), 'numeric');
     assert.ok(await page.evaluate(() => document.activeElement?.id === 'code'), 'focus is not on the code field');
@@ -261,8 +261,8 @@ describe('example sign-in page in chromium', { skip: why || false }, () => {
     const sms = await newestSMS(page, phone);
 
     await enterCode(page, wrongCode(sms.code));
-    await page.locator('#error', { hasText: 'That code is not right. 2 attempts left.' }).waitFor();
-    assert.equal(await page.textContent('#attempts-left'), '2 attempts left.');
+    await page.locator('#error', { hasText: 'That code is not right. Attempts left: 2.' }).waitFor();
+    assert.equal(await page.textContent('#attempts-left'), 'Attempts left: 2.');
     assert.ok(await page.isVisible('#step-code'), 'the code step is gone after one wrong code');
     assert.ok(await page.evaluate(() => document.activeElement?.id === 'code'), 'focus is not back on the code field');
     await screenshot(page, 'wrong-code');
@@ -286,12 +286,12 @@ describe('example sign-in page in chromium', { skip: why || false }, () => {
     await page.click('#resend');
     const second = await newestSMS(page, phone, first.id);
     await page.locator('#status', { hasText: 'We sent a new code' }).waitFor();
-    assert.equal(await page.textContent('#attempts-left'), '3 attempts left.', 'a granted resend used up an attempt');
+    assert.equal(await page.textContent('#attempts-left'), 'Attempts left: 3.', 'a granted resend used up an attempt');
     await screenshot(page, 'resent');
 
     if (second.code !== first.code) {
       await enterCode(page, first.code);
-      await page.locator('#error', { hasText: '2 attempts left' }).waitFor();
+      await page.locator('#error', { hasText: 'Attempts left: 2' }).waitFor();
     }
 
     // The second and last resend allowed by default; then the button says so.
@@ -317,9 +317,9 @@ describe('example sign-in page in chromium', { skip: why || false }, () => {
     const wrong = wrongCode(sms.code);
 
     await enterCode(page, wrong);
-    await page.locator('#error', { hasText: '2 attempts left' }).waitFor();
+    await page.locator('#error', { hasText: 'Attempts left: 2' }).waitFor();
     await enterCode(page, wrong);
-    await page.locator('#error', { hasText: '1 attempt left' }).waitFor();
+    await page.locator('#error', { hasText: 'Attempts left: 1' }).waitFor();
     await enterCode(page, wrong);
     await page.locator('#error', { hasText: 'Too many wrong codes' }).waitFor();
     await page.locator('#step-phone').waitFor();
@@ -329,7 +329,7 @@ describe('example sign-in page in chromium', { skip: why || false }, () => {
     // The right code cannot rescue that sign-in; a new one starts afresh.
     await page.press('#phone', 'Enter');
     await page.locator('#step-code').waitFor();
-    assert.equal(await page.textContent('#attempts-left'), '3 attempts left.');
+    assert.equal(await page.textContent('#attempts-left'), 'Attempts left: 3.');
     const fresh = await newestSMS(page, phone, sms.id);
     await enterCode(page, fresh.code);
     await expectSignedIn(page, phone);

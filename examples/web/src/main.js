@@ -1,19 +1,14 @@
-// The example sign-in page: phone number, code, signed in. Everything that
-// talks to Cognito is an aws-amplify v6 call; everything else is plain DOM.
+// The example sign-in page: phone number, code, signed in. The sign-in is
+// @phonepass/web's PhoneSignIn (aws-amplify v6 underneath); this file only
+// draws its state into the page's own markup, plus the signed-in facts and
+// the local pool's outbox panel. (For a drop-in form, see the package's
+// <phonepass-sign-in> element.)
 import { Amplify } from 'aws-amplify';
-import {
-  confirmSignIn,
-  fetchAuthSession,
-  fetchUserAttributes,
-  getCurrentUser,
-  signIn,
-  signOut,
-  signUp,
-} from 'aws-amplify/auth';
+import { fetchAuthSession, fetchUserAttributes, getCurrentUser, signOut } from 'aws-amplify/auth';
+import { ENGLISH as T, PhoneSignIn, clock, format, listenForCode } from '@phonepass/web';
 import { COUNTRIES, guessCountry, toE164 } from './phone.js';
 import { countryOf, formatTyped, numberProblem } from './numbers.js';
-import { signUpAttributes } from './locale.js';
-import { RESEND_METADATA, codeFromMessage, describeError, isUserNotFound, plural, readChallenge, throwAwayPassword } from './flow.js';
+import { codeFromMessage } from './flow.js';
 import { fetchLocal, loadConfig } from './config.js';
 import { OUTBOX_PATH, OutboxFeed } from './outbox.js';
 
@@ -43,54 +38,18 @@ const ui = {
   outboxClear: $('outbox-clear'),
 };
 
-const CUSTOM_CHALLENGE = 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE';
-
-let challenge = null; // the current code challenge, from readChallenge
-let challengeAt = 0; // when it arrived, in ms
-let ticker = 0; // the countdown's interval
-let webOTP = null; // AbortController of a pending WebOTP request
-
 const OUTBOX_SHOWN = 10; // newest messages listed in the outbox panel
-
-// ---- Sign in or sign up, in one step -------------------------------------
-
-/** startSignIn asks Cognito for a code challenge for phone. */
-function startSignIn(phone) {
-  return signIn({ username: phone, options: { authFlowType: 'CUSTOM_WITHOUT_SRP' } });
-}
-
-/**
- * signInOrSignUp signs phone in; a number with no account is first signed
- * up with a throw-away password (phonepass confirms it and marks the phone
- * verified), then signed in.
- */
-async function signInOrSignUp(phone) {
-  try {
-    return await startSignIn(phone);
-  } catch (err) {
-    if (!isUserNotFound(err)) throw err;
-  }
-  setStatus('New number: creating your account…');
-  try {
-    // The username sets phone_number; the app client may not write it
-    // (WriteAttributes in template.yaml), so it is not sent as an attribute.
-    // locale, from the browser's language, is the language of the texts.
-    await signUp({
-      username: phone,
-      password: throwAwayPassword(),
-      options: { userAttributes: signUpAttributes(navigator.language) },
-    });
-  } catch (err) {
-    if (err.name !== 'UsernameExistsException') throw err; // signed up a moment ago
-  }
-  return startSignIn(phone);
-}
+const signIn = new PhoneSignIn();
+let ticker = 0; // redraws the seconds, which the machine works out from its deadlines
+let webOTP = null; // AbortController of a pending WebOTP request
+let shown = ''; // the step on the page
 
 // ---- Steps -----------------------------------------------------------------
 
 function show(step, focus) {
   for (const [name, el] of Object.entries(ui.steps)) el.hidden = name !== step;
   if (step !== 'code') stopCodeStep();
+  shown = step;
   focus?.focus();
 }
 
@@ -112,106 +71,76 @@ function clearMessages() {
 function busy(on) {
   ui.main.setAttribute('aria-busy', String(on));
   for (const el of ui.main.querySelectorAll('button, input, select')) el.disabled = on;
-  if (!on) tick();
 }
 
-/**
- * run calls fn with the page busy and shows what goes wrong. fn may return
- * the element to focus afterwards (fields cannot take focus while disabled).
- */
-async function run(fn) {
-  busy(true);
-  let target;
-  try {
-    target = await fn();
-  } catch (err) {
-    console.error(err);
-    const { text, restart } = describeError(err);
-    if (restart) show('phone');
-    setStatus('');
-    setError(text);
-  } finally {
-    busy(false);
-  }
-  if (!target || target.closest('[hidden]')) {
-    if (ui.main.contains(document.activeElement)) return;
-    const step = Object.values(ui.steps).find((el) => !el.hidden);
-    target = step?.querySelector('input, button');
-  }
-  target?.focus();
-  if (target instanceof HTMLInputElement) target.select();
-}
+/** codeView returns the code step of state s, if it has one. */
+const codeView = (s) => (s.step === 'code' ? s : s.step === 'error' ? s.code : undefined);
 
-/** handleResult moves to the step that an Amplify sign-in result asks for. */
-async function handleResult(result) {
-  if (result.isSignedIn || result.nextStep.signInStep === 'DONE') {
+/** draw shows state s: the step, its numbers, and what went wrong. */
+async function draw(s) {
+  busy(s.busy);
+  if (s.busy) return;
+  if (s.step === 'signed-in') {
     await showSignedIn();
     return;
   }
-  if (result.nextStep.signInStep !== CUSTOM_CHALLENGE) {
-    throw new Error(`unexpected sign-in step ${result.nextStep.signInStep}`);
+  const code = codeView(s);
+  if (code) {
+    ui.maskedPhone.textContent = code.phone;
+    if (shown !== 'code') {
+      show('code');
+      listenForWebOTP();
+      clearInterval(ticker);
+      ticker = setInterval(tick, 1000);
+    }
+    tick();
+    setStatus('');
+    if (s.step === 'error') setError(s.error.message);
+    else if (code.last === 'wrong') setError(`${T.wrong_code} ${format(T.attempts, { n: code.attemptsLeft })}`);
+    else if (code.last === 'expired') setError(T.code_expired);
+    else if (code.last === 'resend_refused') setError(`${T.resend_not_yet} ${format(T.attempts, { n: code.attemptsLeft })}`);
+    else if (code.last === 'resent') setStatus(format(T.sent_to, { phone: code.phone }).replace(/^We sent a code/, 'We sent a new code'));
+    else setStatus('Code sent. A text message can take a few seconds to arrive.');
+    if (code.deliveryUncertain) setStatus(T.uncertain);
+    ui.code.focus();
+    ui.code.select();
+    return;
   }
-  challenge = readChallenge(result.nextStep.additionalInfo);
-  challengeAt = Date.now();
-  ui.maskedPhone.textContent = challenge.phone;
-  if (ui.steps.code.hidden) {
-    show('code');
-    listenForWebOTP();
+  if (shown !== 'phone') show('phone');
+  if (s.step === 'error') {
+    setStatus('');
+    setError(s.error.message);
   }
-  clearInterval(ticker);
-  ticker = setInterval(tick, 1000);
-  tick();
+  ui.phone.focus();
 }
 
-/** tick updates the attempts, the expiry and the resend countdown. */
+/** tick shows the attempts, the expiry and the resend countdown, as the machine works them out. */
 function tick() {
-  if (!challenge) return;
-  const elapsed = (Date.now() - challengeAt) / 1000;
-  const wait = Math.max(0, Math.ceil(challenge.resendInSeconds - elapsed));
-  const left = Math.max(0, Math.floor(challenge.expiresInSeconds - elapsed));
-  ui.attemptsLeft.textContent = `${plural(challenge.attemptsLeft, 'attempt')} left.`;
-  ui.expires.textContent =
-    left > 0
-      ? `The code expires in ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}.`
-      : 'The code has expired: ask for a new one.';
-  const isBusy = ui.main.getAttribute('aria-busy') === 'true';
-  if (!challenge.resendAvailable) {
-    ui.resend.textContent = 'No more new codes';
-    ui.resend.disabled = true;
-  } else if (wait > 0) {
-    ui.resend.textContent = `Send a new code in ${wait} s`;
-    ui.resend.disabled = true;
-  } else {
-    ui.resend.textContent = 'Send a new code';
-    ui.resend.disabled = isBusy;
-  }
+  const code = codeView(signIn.state);
+  if (!code) return;
+  ui.attemptsLeft.textContent = format(T.attempts, { n: code.attemptsLeft });
+  ui.expires.textContent = code.expired ? T.expired : format(T.expires, { time: clock(code.expiresInSeconds) });
+  ui.resend.textContent = !code.resendAvailable ? T.no_resend : code.canResend ? T.resend : format(T.resend_in, { s: code.resendInSeconds });
+  ui.resend.disabled = signIn.state.busy || !code.canResend;
 }
 
 function stopCodeStep() {
   clearInterval(ticker);
-  challenge = null;
   webOTP?.abort();
   webOTP = null;
   ui.code.value = '';
 }
 
-/**
- * listenForWebOTP lets a browser that supports WebOTP (Chrome on Android)
- * read the code from the text message and sign in by itself. The message
- * needs the last line "@<your domain> #<code>": set PHONEPASS_WEBOTP_DOMAIN.
- */
+/** listenForWebOTP lets a browser with WebOTP fill in the code and sign in by itself. */
 function listenForWebOTP() {
-  if (!('OTPCredential' in window)) return;
   webOTP = new AbortController();
-  navigator.credentials
-    .get({ otp: { transport: ['sms'] }, signal: webOTP.signal })
-    .then((otp) => {
-      if (otp?.code && !ui.steps.code.hidden) {
-        ui.code.value = otp.code;
-        ui.codeForm.requestSubmit();
-      }
-    })
-    .catch(() => {}); // aborted, refused or unsupported: the user types the code
+  const { signal } = webOTP;
+  listenForCode(signal).then((code) => {
+    if (code && !signal.aborted) {
+      ui.code.value = code;
+      signIn.answer(code);
+    }
+  });
 }
 
 async function showSignedIn() {
@@ -221,17 +150,14 @@ async function showSignedIn() {
   ui.donePhone.textContent = attrs.phone_number ?? '(no phone number)';
   ui.doneExpiry.dateTime = exp.toISOString();
   const minutes = Math.max(0, Math.round((exp - Date.now()) / 60000));
-  ui.doneExpiry.textContent = `${exp.toLocaleTimeString()} (in ${plural(minutes, 'minute')})`;
-  setStatus('');
+  ui.doneExpiry.textContent = `${exp.toLocaleTimeString()} (in ${minutes} minute${minutes === 1 ? '' : 's'})`;
+  clearMessages();
   show('done', ui.doneHeading);
 }
 
 // ---- Events ----------------------------------------------------------------
 
-/**
- * selectCountry shows country iso in the picker, adding it first if it is
- * not in the list (a number typed with + from a country the list lacks).
- */
+/** selectCountry shows country iso in the picker, adding it if the list lacks it. */
 function selectCountry(iso) {
   if (![...ui.country.options].some((o) => o.value === iso)) {
     const c = countryOf(iso);
@@ -241,109 +167,64 @@ function selectCountry(iso) {
   ui.country.value = iso;
 }
 
-/**
- * formatPhone formats the number as typed; with follow, a number typed with
- * + or 00 moves the picker to its country.
- */
+/** formatPhone formats the number as typed; with follow, a + number moves the picker to its country. */
 function formatPhone(follow) {
   const { text, country } = formatTyped(ui.phone.value, ui.country.value);
-  if (text !== ui.phone.value) ui.phone.value = text; // the caret was at the end, and stays there
+  if (text !== ui.phone.value) ui.phone.value = text;
   if (follow && country && country !== ui.country.value) selectCountry(country);
 }
 
 ui.phone.addEventListener('input', (ev) => {
-  // A deletion is left as it is: formatting again would put back a space or
-  // bracket just deleted. An edit in the middle is left alone too, so that
-  // the caret does not jump to the end; both are formatted on the next
-  // character typed at the end.
+  // A deletion, or an edit in the middle, is left as it is (the caret stays).
   if (ev.inputType?.startsWith('delete')) return;
   if (ui.phone.selectionEnd !== ui.phone.value.length) return;
   formatPhone(true);
 });
-
-// A national number is written differently in another country. The picker
-// stays where the user put it, even next to a + number (whose own country
-// code counts when it is sent).
 ui.country.addEventListener('change', () => formatPhone(false));
 
 ui.phoneForm.addEventListener('submit', (ev) => {
   ev.preventDefault();
   clearMessages();
   const { phone, error } = toE164(ui.phone.value, countryOf(ui.country.value));
-  // What the Lambda would refuse the number for, where the page can tell
-  // (numbers.js); the Lambda's own answer covers the rest.
   const problem = error ? undefined : numberProblem(phone);
   if (error || problem) {
     setError(error || problem.text);
     ui.phone.focus();
     return;
   }
-  run(async () => {
-    setStatus(`Sending a code to ${phone}…`);
-    await handleResult(await signInOrSignUp(phone));
-    if (ui.steps.code.hidden) return ui.doneHeading;
-    setStatus('Code sent. A text message can take a few seconds to arrive.');
-    return ui.code;
-  });
+  setStatus(`Sending a code to ${phone}…`);
+  signIn.start(phone, { locale: navigator.language });
 });
 
 ui.codeForm.addEventListener('submit', (ev) => {
   ev.preventDefault();
   clearMessages();
-  const code = ui.code.value.replace(/\s/g, '');
-  if (!new RegExp(`^\\d{${challenge.codeLength}}$`).test(code)) {
-    setError(`Enter the ${challenge.codeLength}-digit code from the text message.`);
-    ui.code.focus();
-    return;
-  }
-  run(async () => {
-    setStatus('Checking the code…');
-    await handleResult(await confirmSignIn({ challengeResponse: code }));
-    if (!ui.steps.code.hidden) {
-      // Still here: phonepass asks again after a wrong code.
-      setStatus('');
-      setError(
-        challenge.expiresInSeconds === 0
-          ? 'That code has expired. Ask for a new code.'
-          : `That code is not right. ${plural(challenge.attemptsLeft, 'attempt')} left.`,
-      );
-      return ui.code;
-    }
-    return ui.doneHeading;
-  });
+  setStatus('Checking the code…');
+  signIn.answer(ui.code.value);
 });
 
 ui.resend.addEventListener('click', () => {
   clearMessages();
-  const before = challenge.attemptsLeft;
-  run(async () => {
-    setStatus('Sending a new code…');
-    await handleResult(await confirmSignIn({ challengeResponse: 'resend', options: { clientMetadata: RESEND_METADATA } }));
-    if (challenge.attemptsLeft < before) {
-      setStatus('');
-      setError(`A new code could not be sent yet. ${plural(challenge.attemptsLeft, 'attempt')} left.`);
-    } else {
-      setStatus(`We sent a new code to ${challenge.phone}.`);
-    }
-    ui.code.value = '';
-    return ui.code;
-  });
+  setStatus('Sending a new code…');
+  ui.code.value = '';
+  signIn.resend();
 });
 
 ui.changeNumber.addEventListener('click', () => {
   clearMessages();
-  show('phone', ui.phone);
+  signIn.cancel();
 });
 
-ui.signOut.addEventListener('click', () => {
+ui.signOut.addEventListener('click', async () => {
   clearMessages();
-  run(async () => {
-    await signOut();
-    show('phone');
-    setStatus('You are signed out.');
-    return ui.phone;
-  });
+  busy(true);
+  await signOut();
+  busy(false);
+  signIn.cancel();
+  setStatus('You are signed out.');
 });
+
+signIn.subscribe((s) => draw(s).catch((err) => setError(String(err))));
 
 // ---- Local pool's SMS outbox ------------------------------------------------
 
@@ -379,7 +260,7 @@ async function startOutbox(base) {
 function outboxItem(m) {
   const li = document.createElement('li');
   li.className = 'sms';
-  const code = codeFromMessage(m.message, challenge?.codeLength ?? 6);
+  const code = codeFromMessage(m.message, codeView(signIn.state)?.codeLength ?? 6);
   li.dataset.id = m.id;
   li.dataset.phone = m.phone;
   li.dataset.code = code;
@@ -436,10 +317,7 @@ async function start() {
     show('phone', ui.phone);
     return;
   }
-  await run(async () => {
-    await showSignedIn();
-    return ui.doneHeading;
-  });
+  await showSignedIn();
 }
 
 start();
