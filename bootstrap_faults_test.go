@@ -6,9 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/phonepass/phonepass/internal/faultproxy"
+	"github.com/phonepass/phonepass/internal/rie"
 	"github.com/phonepass/phonepass/internal/testenv"
 	"github.com/phonepass/phonepass/ratelimit"
 	"github.com/phonepass/phonepass/triggers"
@@ -169,4 +171,54 @@ func poolSends(t *testing.T, f *fn, table string) int {
 		}
 	}
 	return n
+}
+
+// TestCriticalPathCalls counts, through the proxies, the AWS calls each
+// trigger makes one after another: CreateAuthChallenge one DynamoDB round
+// trip and one SNS Publish, Verify one DynamoDB round trip for a wrong and
+// for a right answer.
+func TestCriticalPathCalls(t *testing.T) {
+	s := newStack(t)
+	snsProxy, err := faultproxy.Start(s.moto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { snsProxy.Close() })
+	dbProxy, err := faultproxy.Start(s.moto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { dbProxy.Close() })
+	f, _ := s.deploy(t, "AWS_ENDPOINT_URL_SNS="+snsProxy.URL(), "AWS_ENDPOINT_URL_DYNAMODB="+dbProxy.URL())
+	phone := "+447400123777"
+	calls := func(t *testing.T, what string, want []string, run func()) {
+		t.Helper()
+		snsProxy.ResetCalls()
+		dbProxy.ResetCalls()
+		run()
+		var got []string
+		for _, c := range append(dbProxy.Calls(), snsProxy.Calls()...) {
+			got = append(got, c.Service+" "+c.Action)
+		}
+		if strings.Join(got, ", ") != strings.Join(want, ", ") {
+			t.Errorf("%s: got calls %v, want %v", what, got, want)
+		}
+	}
+	var out events.CognitoEventUserPoolsCreateAuthChallenge
+	calls(t, "create", []string{"dynamodb TransactWriteItems", "sns Publish"}, func() {
+		var ferr *rie.FunctionError
+		if out, ferr = f.create(phone, "true", false); ferr != nil {
+			t.Fatal(errMessage(ferr))
+		}
+	})
+	calls(t, "wrong answer", []string{"dynamodb UpdateItem"}, func() {
+		if _, ferr := f.verify(phone, out, "000000x"); ferr != nil {
+			t.Fatal(errMessage(ferr))
+		}
+	})
+	calls(t, "right answer", []string{"dynamodb TransactWriteItems"}, func() {
+		if v, ferr := f.verify(phone, out, f.lastCode(phone)); ferr != nil || !v.Response.AnswerCorrect {
+			t.Fatalf("got %s (correct %v), want the right answer", errMessage(ferr), v.Response.AnswerCorrect)
+		}
+	})
 }
