@@ -26,16 +26,7 @@ import (
 // number.
 func TestBootstrapFaults(t *testing.T) {
 	s := newStack(t)
-	snsProxy, err := faultproxy.Start(s.moto)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { snsProxy.Close() })
-	dbProxy, err := faultproxy.Start(s.moto)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { dbProxy.Close() })
+	snsProxy, dbProxy := startProxy(t, s.moto), startProxy(t, s.moto)
 	f, table := s.deploy(t, "AWS_ENDPOINT_URL_SNS="+snsProxy.URL(), "AWS_ENDPOINT_URL_DYNAMODB="+dbProxy.URL())
 
 	const failed = "[send_failed] could not send the code"
@@ -147,6 +138,17 @@ func TestBootstrapFaults(t *testing.T) {
 	})
 }
 
+// startProxy starts a fault proxy in front of upstream for the test.
+func startProxy(t *testing.T, upstream string) *faultproxy.Proxy {
+	t.Helper()
+	p, err := faultproxy.Start(upstream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return p
+}
+
 // giveBackFails fails every TransactWriteItems after the first (the take),
 // the SDK's retries of the give-back included.
 func giveBackFails() []faultproxy.Fault {
@@ -179,16 +181,7 @@ func poolSends(t *testing.T, f *fn, table string) int {
 // for a right answer.
 func TestCriticalPathCalls(t *testing.T) {
 	s := newStack(t)
-	snsProxy, err := faultproxy.Start(s.moto)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { snsProxy.Close() })
-	dbProxy, err := faultproxy.Start(s.moto)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { dbProxy.Close() })
+	snsProxy, dbProxy := startProxy(t, s.moto), startProxy(t, s.moto)
 	f, _ := s.deploy(t, "AWS_ENDPOINT_URL_SNS="+snsProxy.URL(), "AWS_ENDPOINT_URL_DYNAMODB="+dbProxy.URL())
 	phone := "+447400123777"
 	calls := func(t *testing.T, what string, want []string, run func()) {
