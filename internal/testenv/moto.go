@@ -2,18 +2,13 @@ package testenv
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/phonepass/phonepass/internal/awsenv"
 	"github.com/phonepass/phonepass/internal/motoserver"
 	"github.com/phonepass/phonepass/internal/venv"
 )
@@ -52,66 +47,28 @@ func ResetMoto(t testing.TB, url string) {
 }
 
 // SMS is one message moto's SNS recorded.
-type SMS struct {
-	Phone   string `json:"phone_number"`
-	Message string `json:"message"`
-}
+type SMS = motoserver.SMS
 
 // MotoSMS returns the SMS that the moto server at url has recorded, oldest first.
 func MotoSMS(t testing.TB, url string) []SMS {
 	t.Helper()
-	resp, err := http.Get(url + "/moto-api/data.json")
+	sms, err := motoserver.SentSMS(context.Background(), url)
 	if err != nil {
-		t.Fatalf("read moto data: %v", err)
+		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	var data struct {
-		SNS struct {
-			SMS []SMS `json:"SMS"`
-		} `json:"sns"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&data); err != nil {
-		t.Fatalf("decode moto data: %v", err)
-	}
-	return data.SNS.SMS
+	return sms
 }
 
-// DynamoDB returns an aws-sdk-go-v2 DynamoDB client of region for the moto
-// server at url (StartMoto has set dummy credentials), with no retries (a
-// retried conditional write could count twice) and the function's HTTP
-// client (awsenv.HTTPClient), whose race moto's quick answers once showed.
-// moto keeps each region's tables apart.
+// DynamoDB returns motoserver.DynamoDB(url, region).
 func DynamoDB(t testing.TB, url, region string) *dynamodb.Client {
 	t.Helper()
-	cfg, err := awsconfig.LoadDefaultConfig(context.Background(), awsconfig.WithRegion(region), awsconfig.WithRetryMaxAttempts(1))
-	if err != nil {
-		t.Fatalf("aws config: %v", err)
-	}
-	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
-		o.BaseEndpoint = aws.String(url)
-		o.HTTPClient = awsenv.HTTPClient(o.HTTPClient)
-	})
+	return motoserver.DynamoDB(url, region)
 }
 
-// CreateTable makes a table shaped as template.yaml makes the limiter's:
-// string partition key key, on demand, TTL on ttlAttribute.
+// CreateTable makes a table as motoserver.CreateTable does, or fails the test.
 func CreateTable(t testing.TB, c *dynamodb.Client, name, key, ttlAttribute string) {
 	t.Helper()
-	ctx := context.Background()
-	_, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:            aws.String(name),
-		BillingMode:          dbtypes.BillingModePayPerRequest,
-		AttributeDefinitions: []dbtypes.AttributeDefinition{{AttributeName: aws.String(key), AttributeType: dbtypes.ScalarAttributeTypeS}},
-		KeySchema:            []dbtypes.KeySchemaElement{{AttributeName: aws.String(key), KeyType: dbtypes.KeyTypeHash}},
-	})
-	if err != nil {
-		t.Fatalf("create table: %v", err)
-	}
-	_, err = c.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{
-		TableName:               aws.String(name),
-		TimeToLiveSpecification: &dbtypes.TimeToLiveSpecification{AttributeName: aws.String(ttlAttribute), Enabled: aws.Bool(true)},
-	})
-	if err != nil {
-		t.Fatalf("enable ttl: %v", err)
+	if err := motoserver.CreateTable(context.Background(), c, name, key, ttlAttribute); err != nil {
+		t.Fatal(err)
 	}
 }
