@@ -54,6 +54,9 @@ type Call struct {
 	Status int
 	// Start is when the request arrived.
 	Start time.Time
+	// Waited is how long the proxy held the request for its Latency before
+	// it applied the fault or forwarded it; 0 with no latency set.
+	Waited time.Duration
 	// Duration is how long the proxy took before it answered, reset or
 	// dropped the connection; 0 until then. Status and Duration are
 	// recorded before the client can see the outcome.
@@ -279,7 +282,18 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		call.Status = status
 		call.Duration = time.Since(start)
 	}
-	p.apply(w, r, body, call.Request, f, ok, latency, done)
+	waitStart := time.Now()
+	if !sleep(r.Context(), latency) {
+		done(0)
+		drop(w)
+		return
+	}
+	if latency > 0 {
+		p.mu.Lock()
+		call.Waited = time.Since(waitStart)
+		p.mu.Unlock()
+	}
+	p.apply(w, r, body, call.Request, f, ok, done)
 }
 
 // pick counts req against every fault it matches and returns the first of
@@ -299,16 +313,11 @@ func (p *Proxy) pick(req Request) (Fault, bool) {
 	return chosen, found
 }
 
-// apply waits latency, then applies f (if ok) or forwards the request,
-// calling done with the status answered (see Call.Status) just before the
-// client can see the outcome.
-func (p *Proxy) apply(w http.ResponseWriter, r *http.Request, body []byte, req Request, f Fault, ok bool, latency time.Duration, done func(int)) {
+// apply applies f (if ok) or forwards the request, calling done with the
+// status answered (see Call.Status) just before the client can see the
+// outcome.
+func (p *Proxy) apply(w http.ResponseWriter, r *http.Request, body []byte, req Request, f Fault, ok bool, done func(int)) {
 	ctx := r.Context()
-	if !sleep(ctx, latency) {
-		done(0)
-		drop(w)
-		return
-	}
 	switch {
 	case !ok:
 		p.forward(w, r, body, false, done)

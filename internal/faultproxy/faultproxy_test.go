@@ -299,8 +299,13 @@ func TestDelayAndLatency(t *testing.T) {
 			if took < tt.wantMin || took > tt.wantMin+time.Second {
 				t.Errorf("took %s, want at least %s", took, tt.wantMin)
 			}
-			if calls := p.Calls(); len(calls) != 1 || calls[0].Fault != tt.wantFault || calls[0].Duration < tt.wantMin {
-				t.Errorf("got calls %+v, want one with fault %q lasting at least %s", calls, tt.wantFault, tt.wantMin)
+			calls := p.Calls()
+			if len(calls) != 1 || calls[0].Fault != tt.wantFault || calls[0].Duration < tt.wantMin {
+				t.Fatalf("got calls %+v, want one with fault %q lasting at least %s", calls, tt.wantFault, tt.wantMin)
+			}
+			// Waited is the latency's part only, never a delay fault's.
+			if w := calls[0].Waited; w < tt.latency || (tt.latency == 0 && w != 0) || w > tt.latency+time.Second || w > calls[0].Duration {
+				t.Errorf("got Waited %s of Duration %s, want the latency %s", w, calls[0].Duration, tt.latency)
 			}
 		})
 	}
