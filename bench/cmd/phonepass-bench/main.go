@@ -9,8 +9,11 @@
 // from the repository root. It runs the Go benchmarks of the warm triggers
 // and of the cold-start set-up, starts the bootstrap and the baseline cold
 // many times, in turn, through a Lambda Runtime API server, traces the
-// bootstrap's package initialization, counts RS256 signatures per second and
-// runs complete sign-ins against the local pool on loopback.
+// bootstrap's package initialization, runs sign-ins on the bootstrap with
+// moto's SNS and DynamoDB behind a proxy that adds latency to every call
+// (the production path, beside a bootstrap built from an earlier commit),
+// counts RS256 signatures per second and runs complete sign-ins against the
+// local pool on loopback.
 package main
 
 import (
@@ -51,6 +54,16 @@ const (
 	budgetMotoRatio   = 2.0 // issue 11: the local pool signs in at least twice as fast as moto
 )
 
+// Budgets from issue 20: the time 10 ms more per AWS call adds to a step of
+// the production path, one DynamoDB round trip and one SNS Publish for
+// CreateAuthChallenge, one DynamoDB round trip for each answer, each with 2
+// ms for the rest.
+var budgetPathAdded = map[string]time.Duration{
+	bench.StepCreate: 22 * time.Millisecond,
+	bench.StepWrong:  12 * time.Millisecond,
+	bench.StepRight:  12 * time.Millisecond,
+}
+
 type options struct {
 	arm64, host, nothing, out         string
 	cpuprofile                        string
@@ -60,7 +73,10 @@ type options struct {
 	clients, users, maxSignIns, warm  int
 	duration, rsDuration              time.Duration
 	skipGo, skipCold, skipLoad, quick bool
-	skipMoto                          bool
+	skipMoto, skipPath                bool
+	pathRounds                        int
+	pathLatency                       time.Duration
+	before, beforeRev                 string
 }
 
 func main() {
@@ -95,7 +111,12 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.skipCold, "skip-cold", false, "skip the binary size and cold starts")
 	fs.BoolVar(&o.skipLoad, "skip-load", false, "skip the RS256 count and the load runs")
 	fs.BoolVar(&o.skipMoto, "skip-moto", false, "skip the load run against moto's Cognito (python -m moto.server, from .venv) that follows the local pool's")
-	fs.BoolVar(&o.quick, "quick", false, "a fast, rough run: -count 1 -benchtime 2000x -runs 5 -duration 2s -max-signins 1000 -warmup 50 -rs256-duration 200ms")
+	fs.BoolVar(&o.skipPath, "skip-path", false, "skip the production path: sign-ins on -host with moto's SNS and DynamoDB behind a latency-adding proxy")
+	fs.IntVar(&o.pathRounds, "path-rounds", 20, "sign-ins of the production path timed with the added latency, and as many without")
+	fs.DurationVar(&o.pathLatency, "path-latency", 10*time.Millisecond, "latency the proxy adds to every AWS call of the production path")
+	fs.StringVar(&o.before, "before", "", "a bootstrap built like -host from an earlier commit, run on the production path in turn with -host; empty for none")
+	fs.StringVar(&o.beforeRev, "before-rev", "", "the commit -before was built from, to name it in the results")
+	fs.BoolVar(&o.quick, "quick", false, "a fast, rough run: -count 1 -benchtime 2000x -runs 5 -duration 2s -max-signins 1000 -warmup 50 -rs256-duration 200ms -path-rounds 5")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -104,9 +125,14 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.quick {
 		o.count, o.benchtime, o.runs, o.duration, o.maxSignIns, o.warm, o.rsDuration = 1, "2000x", 5, 2*time.Second, 1000, 50, 200*time.Millisecond
+		o.pathRounds = 5
 	}
 	if o.count < 1 || o.runs < 1 || o.runs > 1000 {
 		return o, fmt.Errorf("-count %d and -runs %d must be at least 1 (runs at most 1000)", o.count, o.runs)
+	}
+	// 1000 rounds are 2000 numbers, inside the run's block of 100,000.
+	if o.pathRounds < 1 || o.pathRounds > 1000 || o.pathLatency <= 0 {
+		return o, fmt.Errorf("-path-rounds %d must be 1 to 1000 and -path-latency %s positive", o.pathRounds, o.pathLatency)
 	}
 	return o, nil
 }
@@ -147,6 +173,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		rows = append(rows, cr...)
+		notes = append(notes, n...)
+	}
+	if !o.skipPath {
+		progress("production path: %d sign-ins with %s more per AWS call and %d without, in turn, through a proxy in front of moto", o.pathRounds, o.pathLatency, o.pathRounds)
+		pr, n, err := pathRows(ctx, o)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, pr...)
 		notes = append(notes, n...)
 	}
 	if !o.skipLoad {
@@ -440,6 +475,74 @@ func motoRows(ctx context.Context, o options, lr bench.LoadResult) ([]bench.Row,
 	}
 	notes := []string{fmt.Sprintf("Right after the local pool's load run, the same %d clients (the same Go client code) ran against moto %s's Cognito, started as its users start it (python -m moto.server: werkzeug's threaded server, request log read and dropped) in its own process on the same %d cores, with the same bounds (%s or %d sign-ins, %d not counted first): a user pool and an app client with ALLOW_USER_PASSWORD_AUTH, %d users made with AdminCreateUser and AdminSetUserPassword (permanent), then each sign-in one InitiateAuth USER_PASSWORD_AUTH answered with tokens. Both sign an ID and an access token with RS256 per sign-in; moto through Python's cryptography (OpenSSL).", o.clients, mr.Version, runtime.NumCPU(), o.duration, o.maxSignIns, o.warm, o.users)}
 	return rows, notes, nil
+}
+
+// pathRows runs the production path and reports, per step, the AWS calls
+// on its critical path and the time the latency added, beside the same of
+// the -before bootstrap, measured in turn with it. Without the virtual
+// environment's moto it reports that instead.
+func pathRows(ctx context.Context, o options) ([]bench.Row, []string, error) {
+	bins := []string{o.host}
+	if o.before != "" {
+		bins = append(bins, o.before)
+	}
+	for _, b := range bins {
+		if _, err := bench.InspectBinary(b); err != nil {
+			return nil, nil, fmt.Errorf("%w (make bench builds it)", err)
+		}
+	}
+	res, err := bench.RunCriticalPath(ctx, bench.PathOptions{Bootstraps: bins, Rounds: o.pathRounds, Latency: o.pathLatency})
+	if errors.Is(err, motoserver.ErrMissing) {
+		return []bench.Row{{What: "production path", Value: "not run", Detail: err.Error()}}, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("production path: %w", err)
+	}
+	rev := o.beforeRev
+	if rev == "" {
+		rev = o.before
+	}
+	var rows []bench.Row
+	for i, s := range res.Steps[0] {
+		added := s.Added()
+		r := bench.Row{
+			What:  fmt.Sprintf("production path: %s, time added by %s more per AWS call", s.Step, bench.FormatDuration(o.pathLatency)),
+			Value: bench.FormatDuration(added),
+			Detail: fmt.Sprintf("%s: %s; medians net of moto's own time %s with, %s without (%d of each), raw %s and %s (moto's own time, median %s, varies far more than the latency)",
+				pathCalls(s), strings.Join(s.Calls, " → "), bench.FormatDuration(s.SlowNet.P50), bench.FormatDuration(s.FastNet.P50), s.Slow.N,
+				bench.FormatDuration(s.Slow.P50), bench.FormatDuration(s.Fast.P50), bench.FormatDuration(s.Moto())),
+		}
+		if len(res.Steps) > 1 {
+			b := res.Steps[1][i]
+			r.Detail += fmt.Sprintf("; before (%s, same run): %s, %s added, so %.2f× now", rev, pathCalls(b), bench.FormatDuration(b.Added()), float64(added)/float64(b.Added()))
+		}
+		// The budgets are for 10 ms a call; other latencies scale them.
+		if b, ok := budgetPathAdded[s.Step]; ok {
+			b = b * o.pathLatency / (10 * time.Millisecond)
+			r.Budget, r.Verdict = "≤ "+bench.FormatDuration(b), bench.Verdict(added <= b)
+		}
+		rows = append(rows, r)
+	}
+	who := o.host
+	if o.before != "" {
+		who = fmt.Sprintf("%s and, in turn with it, %s (built the same way from %s)", o.host, o.before, rev)
+	}
+	notes := []string{fmt.Sprintf("The production path runs %s under a Lambda Runtime API server (internal/runtimeapi) with the deployed defaults, each with its own table, SNS and DynamoDB from moto %s (one request at a time) behind internal/faultproxy, which records each call and adds the latency to every one in the slow sign-ins. The time added is the difference of the medians of each invocation's time less moto's own (each call's time at the proxy less the latency it waited there), because moto's own time, tens of milliseconds of Python, varies more than the 10 ms measured. The pool ceiling is raised to 6000 a minute so that the run stays under it (its counter stays in each send's transaction). Each round is, for each function in turn, two sign-ins on new numbers, without and with the latency: CreateAuthChallenge, a wrong answer, the right answer (the code read from moto's SNS); two rounds run first, not counted.", who, res.Version)}
+	return rows, notes, nil
+}
+
+// pathCalls says how many calls a step made and how many of them ran one
+// after another.
+func pathCalls(s bench.PathStep) string {
+	return fmt.Sprintf("%s, %d one after another", calls(len(s.Calls)), s.Critical)
+}
+
+// calls says "1 call" or "n calls".
+func calls(n int) string {
+	if n == 1 {
+		return "1 call"
+	}
+	return fmt.Sprintf("%d calls", n)
 }
 
 // machine describes this computer in one sentence.
