@@ -54,7 +54,8 @@ type PathStep struct {
 	// of which none overlaps the next in time.
 	Critical int
 	// Fast and Slow are the step's invocation times without and with the
-	// added latency.
+	// added latency; Slow.Min cannot be below Critical times the latency
+	// if the latency was on the path.
 	Fast, Slow Summary
 	// FastNet and SlowNet are the same invocations' times with moto's own
 	// time taken out: each call's time at the proxy but for the latency it
@@ -63,9 +64,6 @@ type PathStep struct {
 	// than a Region's service time; taken out, what is left is the
 	// function's own work, the hops through the proxy, and the latency.
 	FastNet, SlowNet Summary
-	// SlowMin is the shortest slow invocation, which cannot be below
-	// Critical times the latency if the latency was on the path.
-	SlowMin time.Duration
 }
 
 // Added is the time the latency added to the step: the difference of the
@@ -179,7 +177,7 @@ func RunCriticalPath(ctx context.Context, o PathOptions) (PathResult, error) {
 		for _, s := range Steps {
 			took, net := samples[f].took, samples[f].net
 			st := PathStep{Step: s, Fast: Summarize(took[0][s]), Slow: Summarize(took[1][s]), FastNet: Summarize(net[0][s]), SlowNet: Summarize(net[1][s]),
-				SlowMin: slices.Min(took[1][s]), Critical: critical(last[f][s])}
+				Critical: critical(last[f][s])}
 			for _, c := range last[f][s] {
 				st.Calls = append(st.Calls, c.Service+" "+c.Action)
 			}

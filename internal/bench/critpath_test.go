@@ -47,8 +47,8 @@ func TestRunCriticalPath(t *testing.T) {
 		if s.Critical != len(s.Calls) {
 			t.Errorf("%s: got %d calls on the critical path, want all %d (they run one after another)", s.Step, s.Critical, len(s.Calls))
 		}
-		if floor := time.Duration(s.Critical) * latency; s.SlowMin < floor {
-			t.Errorf("%s: got a slow invocation of %s, want at least %s (%d calls × %s): the latency is not on the path", s.Step, s.SlowMin, floor, s.Critical, latency)
+		if floor := time.Duration(s.Critical) * latency; s.Slow.Min < floor {
+			t.Errorf("%s: got a slow invocation of %s, want at least %s (%d calls × %s): the latency is not on the path", s.Step, s.Slow.Min, floor, s.Critical, latency)
 		}
 		if floor := time.Duration(s.Critical) * latency; s.SlowNet.Min < floor {
 			t.Errorf("%s: got a slow invocation of %s net of moto's time, want at least %s: moto's time is taken out with the latency", s.Step, s.SlowNet.Min, floor)
