@@ -347,11 +347,10 @@ func (f *fn) lastCode(phone string) string {
 	if len(msgs) == 0 {
 		f.t.Fatalf("no SMS to %s", phone)
 	}
-	// The default template: "Your sign-in code is 123456. It expires ...".
-	_, rest, _ := strings.Cut(msgs[len(msgs)-1], "code is ")
-	code, _, ok := strings.Cut(rest, ".")
-	if !ok || code == "" || strings.Trim(code, "0123456789") != "" {
-		f.t.Fatalf("no code in %q", msgs[len(msgs)-1])
+	last := testenv.SMS{Phone: phone, Message: msgs[len(msgs)-1]}
+	code, ok := last.Code()
+	if !ok {
+		f.t.Fatalf("no code in %q", last.Message)
 	}
 	return code
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -222,9 +221,6 @@ type pathRun struct {
 	phones int // numbers used so far
 }
 
-// codeInSMS finds the code in the default English message.
-var codeInSMS = regexp.MustCompile(`code is ([0-9]+)\.`)
-
 // signIn runs one sign-in of phone on the function srv serves and returns each step's invocation time
 // and AWS calls.
 func (r *pathRun) signIn(ctx context.Context, srv *runtimeapi.Server, phone string) (map[string]time.Duration, map[string][]faultproxy.Call, error) {
@@ -274,8 +270,8 @@ func (r *pathRun) signIn(ctx context.Context, srv *runtimeapi.Server, phone stri
 	}
 	code := ""
 	for _, m := range sent {
-		if c := codeInSMS.FindStringSubmatch(m.Message); m.Phone == phone && c != nil {
-			code = c[1]
+		if c, ok := m.Code(); m.Phone == phone && ok {
+			code = c
 		}
 	}
 	if code == "" {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -18,6 +19,18 @@ import (
 type SMS struct {
 	Phone   string `json:"phone_number"`
 	Message string `json:"message"`
+}
+
+// Code returns the sign-in code in m, a message in phonepass's default
+// English template ("Your sign-in code is 123456. It expires ..."), and
+// whether there is one: digits only, between "code is " and the next ".".
+func (m SMS) Code() (string, bool) {
+	_, rest, ok := strings.Cut(m.Message, "code is ")
+	code, _, dot := strings.Cut(rest, ".")
+	if !ok || !dot || code == "" || strings.Trim(code, "0123456789") != "" {
+		return "", false
+	}
+	return code, true
 }
 
 // SentSMS returns the SMS that the moto server at url has recorded, oldest

@@ -46,3 +46,24 @@ func TestStartAnswersUntilClose(t *testing.T) {
 		})
 	}
 }
+
+func TestSMSCode(t *testing.T) {
+	for _, tc := range []struct {
+		name, message, want string
+		ok                  bool
+	}{
+		{"default template", "Your sign-in code is 123456. It expires in 5 minutes.", "123456", true},
+		{"with a sender prefix", "Acme: Your sign-in code is 0042. It expires in 5 minutes.", "0042", true},
+		{"no code", "Hello.", "", false},
+		{"no full stop after it", "Your sign-in code is 123456", "", false},
+		{"not digits", "Your sign-in code is 12a456. It expires.", "", false},
+		{"empty code", "Your sign-in code is . It expires.", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := motoserver.SMS{Message: tc.message}.Code()
+			if got != tc.want || ok != tc.ok {
+				t.Errorf("got %q, %v, want %q, %v", got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
